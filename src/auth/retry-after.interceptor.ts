@@ -1,0 +1,35 @@
+import {
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { catchError, type Observable } from 'rxjs';
+import { TooManyAttemptsException } from '../mfa.exceptions.js';
+
+/** @internal Express (`res.header`/`res.setHeader`) and Fastify (`reply.header`) responses. */
+interface HeaderWritable {
+  header?: (name: string, value: string) => unknown;
+  setHeader?: (name: string, value: string) => unknown;
+}
+
+/**
+ * Adds `Retry-After` (seconds) to 429 responses of `@Auth()` endpoints, on Express and Fastify.
+ * @publicApi
+ */
+@Injectable()
+export class RetryAfterInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((error: unknown) => {
+        if (error instanceof TooManyAttemptsException && context.getType() === 'http') {
+          const response = context.switchToHttp().getResponse<HeaderWritable>();
+          const value = String(error.retryAfterSeconds);
+          if (typeof response.header === 'function') response.header('Retry-After', value);
+          else response.setHeader?.('Retry-After', value);
+        }
+        throw error;
+      }),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+// The whole public API of @nest-auth/mfa, named one by one.
+export { MfaModule } from './mfa.module.js';
+export {
+  MFA_MODULE_OPTIONS,
+  type MfaModuleAsyncOptions,
+  type MfaModuleExtras,
+  type MfaOptionsFactory,
+} from './mfa.module-definition.js';
+export type {
+  MfaModuleOptions,
+  NestAuthRequest,
+  RecoveryCodeHashingOptions,
+} from './mfa-module-options.interface.js';
+export {
+  DEFAULT_ATTEMPT_WINDOW_MS,
+  DEFAULT_HASHING_OPTIONS,
+  DEFAULT_LOW_CODES_THRESHOLD,
+  DEFAULT_MAX_ACTIVE_CODES,
+  DEFAULT_MAX_ATTEMPTS,
+  MAX_RECOVERY_CODE_INPUT_LENGTH,
+  MAX_RECOVERY_CODES_PER_BATCH,
+} from './mfa.constants.js';
+export { MfaService } from './mfa.service.js';
+export type {
+  MfaEvent,
+  MfaEventBase,
+  MfaResetEvent,
+  RecoveryCodeFailedAttemptEvent,
+  RecoveryCodeLockedOutEvent,
+  RecoveryCodesExhaustedEvent,
+  RecoveryCodesGeneratedEvent,
+  RecoveryCodesLowEvent,
+  RecoveryCodesRevokedEvent,
+  RecoveryCodeUsedEvent,
+} from './mfa.events.js';
+export {
+  INVALID_RECOVERY_CODE_MESSAGE,
+  InvalidRecoveryCodeException,
+  MfaConfigurationError,
+  RECOVERY_CODE_COUNT_MESSAGE,
+  RECOVERY_CODE_INPUT_MESSAGE,
+  RecoveryCodeInputException,
+  RecoveryCodeStoreUnavailableException,
+  STORE_UNAVAILABLE_MESSAGE,
+  TOO_MANY_ATTEMPTS_MESSAGE,
+  TooManyAttemptsException,
+} from './mfa.exceptions.js';
+export {
+  describeRecoveryCodeFormat,
+  type RecoveryCodeFormat,
+  type RecoveryCodeFormatDescription,
+} from './codes/recovery-code.format.js';
+export { Auth } from './auth/auth.decorator.js';
+export { CurrentUser } from './auth/current-user.decorator.js';
+export { isNestAuthUser, MfaAuthGuard } from './auth/mfa-auth.guard.js';
+export { RetryAfterInterceptor } from './auth/retry-after.interceptor.js';
+export type { NestAuthUser } from './auth/nest-auth-user.interface.js';
+export { IsRecoveryCodeInput } from './dto/is-recovery-code-input.decorator.js';
+export { GenerateRecoveryCodesDto } from './dto/generate-recovery-codes.dto.js';
+export { RedeemRecoveryCodeDto } from './dto/redeem-recovery-code.dto.js';
+export { ResetMfaDto } from './dto/reset-mfa.dto.js';
+export {
+  RecoveryCodeStore,
+  type AttemptPolicy,
+  type AttemptReservation,
+  type NewRecoveryCodeRecord,
+  type RecoveryCodeStatus,
+  type StoredRecoveryCode,
+} from './store/recovery-code-store.interface.js';
+export {
+  InMemoryRecoveryCodeStore,
+  type InMemoryRecoveryCodeStoreOptions,
+} from './store/in-memory-recovery-code.store.js';

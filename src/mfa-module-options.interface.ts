@@ -1,0 +1,72 @@
+import type { NestAuthUser } from './auth/nest-auth-user.interface.js';
+import type { RecoveryCodeFormat } from './codes/recovery-code.format.js';
+import type { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
+
+/**
+ * argon2id cost parameters. Each field falls back to `DEFAULT_HASHING_OPTIONS`.
+ * @publicApi
+ */
+export interface RecoveryCodeHashingOptions {
+  /** Memory in KiB. Default: `19456` (19 MiB, OWASP). */
+  memoryCost?: number;
+  /** Passes over memory. Default: `2`. */
+  timeCost?: number;
+  /** Lanes. Default: `1`. */
+  parallelism?: number;
+}
+
+/**
+ * The HTTP request as the guard sees it: Express or Fastify, with `user` once authenticated.
+ * @publicApi
+ */
+export interface NestAuthRequest {
+  user?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  [key: string]: unknown;
+}
+
+/**
+ * Options of `MfaModule.forRoot()` and `MfaModule.forRootAsync()`. Every option is optional.
+ * @publicApi
+ */
+export interface MfaModuleOptions {
+  /**
+   * Where digests, metadata and attempt counters live.
+   * Default: a new `InMemoryRecoveryCodeStore` (one process only; use a shared store in production).
+   */
+  store?: RecoveryCodeStore;
+  /**
+   * How many unused codes a user holds. `generateRecoveryCode()` keeps the newest this many;
+   * older ones stop working at once. Default: `10`.
+   */
+  maxActiveCodes?: number;
+  /**
+   * Code format: `'hex'` (`a1b2c3d4-e5f6-7890-abcd`, 80 bits), `'base32'` (Crockford,
+   * `7K3Q-9ZD4-M2XH-PW8B`, 80 bits) or `'digits'` (`12345-67890-12345-67890`, 66 bits).
+   * Default: `'hex'`.
+   */
+  codeFormat?: RecoveryCodeFormat;
+  /** argon2id parameters. Default: `{ memoryCost: 19456, timeCost: 2, parallelism: 1 }`. */
+  hashing?: RecoveryCodeHashingOptions;
+  /** Checks allowed per user within `attemptWindowMs`, successful or not. Default: `5`. */
+  maxAttempts?: number;
+  /** Length of the attempt window, from its first attempt, in ms. Default: `900000` (15 min). */
+  attemptWindowMs?: number;
+  /** A `low` event fires when a use leaves this many codes or fewer. Default: `2`. */
+  lowCodesThreshold?: number;
+  /** Whether `resetMfa()` also revokes the user's other codes. Default: `false`. */
+  revokeAllOnReset?: boolean;
+  /**
+   * Disables the user's MFA in your app; called by `resetMfa()` after the code is consumed.
+   * If it throws, the code is restored and the error propagates. Default: none (then `resetMfa()`
+   * fails with a configuration error and leaves the code untouched).
+   */
+  onMfaReset?: (userId: string) => void | Promise<void>;
+  /**
+   * Authenticates a request for `@Auth()`. Return the user, or `null`/`undefined` for 401.
+   * Default: none (the guard accepts a `request.user` set upstream, for example by passport).
+   */
+  authenticate?: (
+    request: NestAuthRequest,
+  ) => NestAuthUser | null | undefined | Promise<NestAuthUser | null | undefined>;
+}

@@ -1,0 +1,48 @@
+import type { RecoveryCodeHashingOptions } from './mfa-module-options.interface.js';
+
+/**
+ * Default for `maxActiveCodes`: how many unused codes a user holds at once.
+ * @publicApi
+ */
+export const DEFAULT_MAX_ACTIVE_CODES = 10;
+
+/**
+ * Default for `maxAttempts`: checks allowed per user within one attempt window.
+ * @publicApi
+ */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+/**
+ * Default for `attemptWindowMs`: 15 minutes.
+ * @publicApi
+ */
+export const DEFAULT_ATTEMPT_WINDOW_MS = 900_000;
+
+/**
+ * Default for `lowCodesThreshold`: a `low` event fires when a use leaves this many codes or fewer.
+ * @publicApi
+ */
+export const DEFAULT_LOW_CODES_THRESHOLD = 2;
+
+/**
+ * Default argon2id parameters: the OWASP baseline (19 MiB, 2 passes, 1 lane).
+ * @publicApi
+ */
+export const DEFAULT_HASHING_OPTIONS: Readonly<Required<RecoveryCodeHashingOptions>> =
+  Object.freeze({
+    memoryCost: 19_456,
+    timeCost: 2,
+    parallelism: 1,
+  });
+
+/**
+ * Longest code input accepted before it is refused with 400, in characters.
+ * @publicApi
+ */
+export const MAX_RECOVERY_CODE_INPUT_LENGTH = 64;
+
+/**
+ * Largest `count` accepted by `generateRecoveryCodes()`.
+ * @publicApi
+ */
+export const MAX_RECOVERY_CODES_PER_BATCH = 100;

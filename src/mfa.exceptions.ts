@@ -1,0 +1,116 @@
+import {
+  BadRequestException,
+  HttpException,
+  HttpStatus,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { MAX_RECOVERY_CODE_INPUT_LENGTH, MAX_RECOVERY_CODES_PER_BATCH } from './mfa.constants.js';
+
+/**
+ * Message of `InvalidRecoveryCodeException`. The same for wrong, unknown, used and revoked codes.
+ * @publicApi
+ */
+export const INVALID_RECOVERY_CODE_MESSAGE =
+  'The recovery code is invalid or has already been used.';
+
+/**
+ * Message of `TooManyAttemptsException`.
+ * @publicApi
+ */
+export const TOO_MANY_ATTEMPTS_MESSAGE = 'Too many recovery code attempts. Try again later.';
+
+/**
+ * Message of `RecoveryCodeInputException` for a malformed `code`.
+ * @publicApi
+ */
+export const RECOVERY_CODE_INPUT_MESSAGE = `code must be a string of 1 to ${MAX_RECOVERY_CODE_INPUT_LENGTH} printable ASCII characters`;
+
+/**
+ * Message of `RecoveryCodeInputException` for a bad `count`.
+ * @publicApi
+ */
+export const RECOVERY_CODE_COUNT_MESSAGE = `count must be an integer from 1 to ${MAX_RECOVERY_CODES_PER_BATCH}, and at most maxActiveCodes`;
+
+/**
+ * Message of `RecoveryCodeStoreUnavailableException`.
+ * @publicApi
+ */
+export const STORE_UNAVAILABLE_MESSAGE =
+  'Recovery codes are temporarily unavailable. Try again later.';
+
+/**
+ * 401 `invalid_recovery_code`: wrong, unknown, used or revoked code, indistinguishably.
+ * @publicApi
+ */
+export class InvalidRecoveryCodeException extends HttpException {
+  constructor() {
+    super(
+      {
+        statusCode: HttpStatus.UNAUTHORIZED,
+        error: 'invalid_recovery_code',
+        message: INVALID_RECOVERY_CODE_MESSAGE,
+      },
+      HttpStatus.UNAUTHORIZED,
+    );
+  }
+}
+
+/**
+ * 429 `too_many_attempts`. `@Auth()` endpoints also send `Retry-After: <retryAfterSeconds>`.
+ * @publicApi
+ */
+export class TooManyAttemptsException extends HttpException {
+  /** Whole seconds until the attempt window ends (at least 1). */
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterMs: number) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super(
+      {
+        statusCode: HttpStatus.TOO_MANY_REQUESTS,
+        error: 'too_many_attempts',
+        message: TOO_MANY_ATTEMPTS_MESSAGE,
+        retryAfter: retryAfterSeconds,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * 400 for malformed input, in the same body shape as Nest's `ValidationPipe`
+ * (`{ statusCode, error: 'Bad Request', message: string[] }`). Thrown before any hashing.
+ * @publicApi
+ */
+export class RecoveryCodeInputException extends BadRequestException {
+  constructor(message: string) {
+    super([message]);
+  }
+}
+
+/**
+ * 503 `store_unavailable`: the store failed (for example the database is down). No code was
+ * consumed without its effect. The cause is logged, never sent.
+ * @publicApi
+ */
+export class RecoveryCodeStoreUnavailableException extends ServiceUnavailableException {
+  constructor() {
+    super({
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      error: 'store_unavailable',
+      message: STORE_UNAVAILABLE_MESSAGE,
+    });
+  }
+}
+
+/**
+ * A misconfiguration; its message names the fix.
+ * @publicApi
+ */
+export class MfaConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MfaConfigurationError';
+  }
+}

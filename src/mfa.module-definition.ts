@@ -1,0 +1,43 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { MfaModuleOptions } from './mfa-module-options.interface.js';
+
+/**
+ * Extras of `forRoot()` / `forRootAsync()` beside the options.
+ * @publicApi
+ */
+export interface MfaModuleExtras {
+  /** Register the module globally. Default: `false`. */
+  isGlobal?: boolean;
+}
+
+/** @internal */
+export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<MfaModuleOptions>({ moduleName: 'Mfa' })
+    .setClassMethodName('forRoot')
+    .setFactoryMethodName('createMfaOptions')
+    .setExtras<MfaModuleExtras>({ isGlobal: false }, (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+    }))
+    .build();
+
+/**
+ * Injection token of the resolved `MfaModuleOptions`.
+ * @publicApi
+ */
+export const MFA_MODULE_OPTIONS = MODULE_OPTIONS_TOKEN;
+
+/**
+ * What `MfaModule.forRootAsync()` takes: `imports`, `inject`, one of `useFactory` / `useClass` /
+ * `useExisting`, and `isGlobal`.
+ * @publicApi
+ */
+export type MfaModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
+
+/**
+ * `useClass` / `useExisting` targets of `forRootAsync()` implement this.
+ * @publicApi
+ */
+export interface MfaOptionsFactory {
+  createMfaOptions(): MfaModuleOptions | Promise<MfaModuleOptions>;
+}

@@ -1,0 +1,50 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { MfaAuthGuard } from './auth/mfa-auth.guard.js';
+import { RetryAfterInterceptor } from './auth/retry-after.interceptor.js';
+import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
+import {
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN,
+  type MfaModuleAsyncOptions,
+  type MfaModuleExtras,
+} from './mfa.module-definition.js';
+import { MfaService } from './mfa.service.js';
+import type { MfaModuleOptions } from './mfa-module-options.interface.js';
+import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
+import { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
+
+const storeProvider: Provider = {
+  provide: RecoveryCodeStore,
+  useFactory: (options: MfaModuleOptions) => options.store ?? new InMemoryRecoveryCodeStore(),
+  inject: [MODULE_OPTIONS_TOKEN],
+};
+
+/**
+ * MFA recovery codes for a Nest app. Exports `MfaService`, the store token, the options token and
+ * the guard.
+ * @example
+ * @Module({ imports: [MfaModule.forRoot({ onMfaReset: (userId) => users.disableMfa(userId) })] })
+ * export class AppModule {}
+ * @publicApi
+ */
+@Module({
+  providers: [storeProvider, RecoveryCodeHasher, MfaService, MfaAuthGuard, RetryAfterInterceptor],
+  exports: [
+    MfaService,
+    RecoveryCodeStore,
+    MODULE_OPTIONS_TOKEN,
+    MfaAuthGuard,
+    RetryAfterInterceptor,
+  ],
+})
+export class MfaModule extends ConfigurableModuleClass {
+  /** Configures the module; every option has a default, so `forRoot()` works as is. */
+  static override forRoot(options: MfaModuleOptions & MfaModuleExtras = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  /** Configures the module from a factory, a class or an existing provider. */
+  static override forRootAsync(options: MfaModuleAsyncOptions): DynamicModule {
+    return super.forRootAsync(options);
+  }
+}

@@ -1,0 +1,280 @@
+import { HttpException, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Observable, Subject } from 'rxjs';
+import {
+  deriveLookupKey,
+  generateRecoveryCodeValue,
+  parseRecoveryCode,
+  type GeneratedRecoveryCode,
+} from './codes/recovery-code.format.js';
+import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
+import { MAX_RECOVERY_CODE_INPUT_LENGTH, MAX_RECOVERY_CODES_PER_BATCH } from './mfa.constants.js';
+import type { MfaEvent } from './mfa.events.js';
+import {
+  InvalidRecoveryCodeException,
+  MfaConfigurationError,
+  RECOVERY_CODE_COUNT_MESSAGE,
+  RECOVERY_CODE_INPUT_MESSAGE,
+  RecoveryCodeInputException,
+  RecoveryCodeStoreUnavailableException,
+  TooManyAttemptsException,
+} from './mfa.exceptions.js';
+import {
+  LOOKUP_COLLISION_RETRIES,
+  MFA_LOGGER_CONTEXT,
+  PRINTABLE_ASCII,
+} from './mfa.internal-constants.js';
+import { MODULE_OPTIONS_TOKEN } from './mfa.module-definition.js';
+import { resolveMfaOptions, type ResolvedMfaOptions } from './mfa.options.js';
+import type { MfaModuleOptions } from './mfa-module-options.interface.js';
+import {
+  RecoveryCodeStore,
+  type RecoveryCodeStatus,
+  type StoredRecoveryCode,
+} from './store/recovery-code-store.interface.js';
+
+/**
+ * The recovery code lifecycle: generate, redeem, reset, status, revoke, and `events$`.
+ *
+ * Codes leave this service exactly once, in the result of a generate call. Stores, logs, events
+ * and exceptions only ever see user ids, lookup keys and argon2id digests.
+ * @publicApi
+ */
+@Injectable()
+export class MfaService implements OnModuleDestroy {
+  private readonly logger = new Logger(MFA_LOGGER_CONTEXT);
+  private readonly options: ResolvedMfaOptions;
+  private readonly events = new Subject<MfaEvent>();
+
+  /** Every lifecycle event, as it happens. Events carry user ids and never codes. */
+  readonly events$: Observable<MfaEvent> = this.events.asObservable();
+
+  constructor(
+    @Inject(MODULE_OPTIONS_TOKEN) options: MfaModuleOptions,
+    @Inject(RecoveryCodeStore) private readonly store: RecoveryCodeStore,
+    private readonly hasher: RecoveryCodeHasher,
+  ) {
+    this.options = resolveMfaOptions(options);
+  }
+
+  /**
+   * Creates one code and returns it; this is the only time it is visible. The user keeps the
+   * newest `maxActiveCodes` unused codes: older ones stop working at once, so ten calls (even
+   * concurrent ones) leave exactly those ten valid.
+   * @example
+   * const { code } = await mfa.generateRecoveryCode(user.id); // 'a1b2c3d4-e5f6-7890-abcd'
+   */
+  async generateRecoveryCode(userId: string): Promise<{ code: string }> {
+    requireUserId(userId);
+    for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
+      const code = generateRecoveryCodeValue(this.options.codeFormat);
+      const record = {
+        lookupKey: deriveLookupKey(userId, code.lookup),
+        digest: await this.hasher.hash(code.canonical),
+      };
+      const added = await this.guard('append', () =>
+        this.store.append(userId, record, this.options.maxActiveCodes),
+      );
+      if (added) {
+        this.emit({ type: 'generated', userId, count: 1, replaced: false });
+        return { code: code.display };
+      }
+    }
+    // Only reachable with a broken store: five random lookup parts cannot all collide.
+    throw new MfaConfigurationError(
+      'The recovery code store refused every new code as a duplicate: check that `append()` of your RecoveryCodeStore compares lookup keys of unused codes only.',
+    );
+  }
+
+  /**
+   * Creates a fresh set of `count` codes (default `maxActiveCodes`) that atomically replaces
+   * every earlier code. Hashing runs concurrently on libuv's thread pool.
+   */
+  async generateRecoveryCodes(userId: string, count?: number): Promise<{ codes: string[] }> {
+    requireUserId(userId);
+    const size = count ?? this.options.maxActiveCodes;
+    if (
+      typeof size !== 'number' ||
+      !Number.isInteger(size) ||
+      size < 1 ||
+      size > Math.min(MAX_RECOVERY_CODES_PER_BATCH, this.options.maxActiveCodes)
+    ) {
+      throw new RecoveryCodeInputException(RECOVERY_CODE_COUNT_MESSAGE);
+    }
+    const codes = distinctLookups(size, () => generateRecoveryCodeValue(this.options.codeFormat));
+    const records = await Promise.all(
+      codes.map(async (code) => ({
+        lookupKey: deriveLookupKey(userId, code.lookup),
+        digest: await this.hasher.hash(code.canonical),
+      })),
+    );
+    await this.guard('replaceAll', () => this.store.replaceAll(userId, records));
+    this.emit({ type: 'generated', userId, count: size, replaced: true });
+    return { codes: codes.map((code) => code.display) };
+  }
+
+  /**
+   * Verifies and consumes one code, for example to sign in instead of TOTP.
+   * @throws RecoveryCodeInputException (400) for malformed input, before any hashing.
+   * @throws InvalidRecoveryCodeException (401) for a wrong, unknown, used or revoked code.
+   * @throws TooManyAttemptsException (429) once `maxAttempts` is reached; nothing is consumed.
+   */
+  async redeemRecoveryCode(userId: string, code: string): Promise<{ remaining: number }> {
+    requireUserId(userId);
+    const { remaining } = await this.verifyAndConsume(userId, code);
+    this.emitUsed(userId, 'redeem', remaining);
+    return { remaining };
+  }
+
+  /**
+   * Verifies and consumes one code, then calls `onMfaReset(userId)`. If the hook throws, the code
+   * is restored and the error propagates. Other codes stay valid unless `revokeAllOnReset`.
+   * @throws MfaConfigurationError when no `onMfaReset` is configured, before touching the code.
+   */
+  async resetMfa(userId: string, code: string): Promise<void> {
+    const onMfaReset = this.options.onMfaReset;
+    if (!onMfaReset) {
+      throw new MfaConfigurationError(
+        'resetMfa() needs a hook that disables MFA in your app: configure `onMfaReset` in MfaModule.forRoot() to use resetMfa().',
+      );
+    }
+    requireUserId(userId);
+    const { record, remaining } = await this.verifyAndConsume(userId, code);
+    try {
+      await onMfaReset(userId);
+    } catch (error) {
+      const restored = await this.store.restore(userId, record.id).catch(() => false);
+      if (!restored) {
+        this.logger.error(
+          `onMfaReset failed and a consumed recovery code of user ${userId} could not be restored`,
+        );
+      }
+      throw error;
+    }
+    if (this.options.revokeAllOnReset) {
+      await this.guard('revokeAll', () => this.store.revokeAll(userId));
+      this.emitUsed(userId, 'reset', 0);
+      this.emit({ type: 'revoked', userId });
+    } else {
+      this.emitUsed(userId, 'reset', remaining);
+    }
+    this.emit({ type: 'reset', userId, revokedOthers: this.options.revokeAllOnReset });
+  }
+
+  /** How many codes remain and when they were generated and last used. Never codes. */
+  async getRecoveryCodeStatus(userId: string): Promise<RecoveryCodeStatus> {
+    requireUserId(userId);
+    return this.guard('status', () => this.store.status(userId));
+  }
+
+  /** Deletes every code of the user at once. */
+  async revokeRecoveryCodes(userId: string): Promise<void> {
+    requireUserId(userId);
+    await this.guard('revokeAll', () => this.store.revokeAll(userId));
+    this.emit({ type: 'revoked', userId });
+  }
+
+  /** @internal Completes `events$` when the app shuts down. */
+  onModuleDestroy(): void {
+    this.events.complete();
+  }
+
+  /**
+   * One attempt: validate, reserve, find by lookup key, one argon2 verification (against a dummy
+   * digest on a miss), compare-and-set consume.
+   */
+  private async verifyAndConsume(
+    userId: string,
+    input: unknown,
+  ): Promise<{ record: StoredRecoveryCode; remaining: number }> {
+    if (
+      typeof input !== 'string' ||
+      input.length < 1 ||
+      input.length > MAX_RECOVERY_CODE_INPUT_LENGTH ||
+      !PRINTABLE_ASCII.test(input)
+    ) {
+      throw new RecoveryCodeInputException(RECOVERY_CODE_INPUT_MESSAGE);
+    }
+    const { maxAttempts, attemptWindowMs } = this.options;
+    const reservation = await this.guard('reserveAttempt', () =>
+      this.store.reserveAttempt(userId, { maxAttempts, windowMs: attemptWindowMs }),
+    );
+    if (!reservation.allowed) throw new TooManyAttemptsException(reservation.retryAfterMs);
+
+    const parsed = parseRecoveryCode(input, this.options.codeFormat);
+    const record = parsed
+      ? await this.guard('findActive', () =>
+          this.store.findActive(userId, deriveLookupKey(userId, parsed.lookup)),
+        )
+      : null;
+    const digest = record?.digest ?? (await this.hasher.dummyDigest());
+    const matches = await this.hasher.verify(digest, parsed?.canonical ?? input);
+    const consumed =
+      matches && record
+        ? await this.guard('consume', () => this.store.consume(userId, record.id))
+        : null;
+
+    if (!record || !consumed) {
+      this.emit({ type: 'failed_attempt', userId, attempts: reservation.attempts, maxAttempts });
+      if (reservation.attempts >= maxAttempts) {
+        this.emit({ type: 'locked_out', userId, until: new Date(Date.now() + attemptWindowMs) });
+      }
+      throw new InvalidRecoveryCodeException();
+    }
+    // The code is spent and its effect is the caller's; a failure to clear the counter must not
+    // turn a success into an error.
+    await this.store.resetAttempts(userId).catch((error: unknown) => {
+      this.logger.warn(
+        `Could not clear recovery code attempts of user ${userId}: ${describe(error)}`,
+      );
+    });
+    return { record, remaining: consumed.remaining };
+  }
+
+  private emitUsed(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {
+    this.emit({ type: 'used', userId, purpose, remaining });
+    if (remaining === 0) this.emit({ type: 'exhausted', userId });
+    else if (remaining <= this.options.lowCodesThreshold)
+      this.emit({ type: 'low', userId, remaining });
+  }
+
+  private emit(event: DistributiveOmit<MfaEvent, 'timestamp'>): void {
+    this.events.next({ ...event, timestamp: new Date() } as MfaEvent);
+  }
+
+  /** Store faults become a 503 with the cause logged; HTTP errors pass through. */
+  private async guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof HttpException) throw error;
+      this.logger.error(`Recovery code store failed in ${operation}(): ${describe(error)}`);
+      throw new RecoveryCodeStoreUnavailableException();
+    }
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function requireUserId(userId: unknown): asserts userId is string {
+  if (typeof userId !== 'string' || userId.length === 0) {
+    throw new TypeError(
+      'userId must be a non-empty string: pass the authenticated user id (for example `user.id`).',
+    );
+  }
+}
+
+function distinctLookups(
+  count: number,
+  draw: () => GeneratedRecoveryCode,
+): GeneratedRecoveryCode[] {
+  const byLookup = new Map<string, GeneratedRecoveryCode>();
+  while (byLookup.size < count) {
+    const code = draw();
+    if (!byLookup.has(code.lookup)) byLookup.set(code.lookup, code);
+  }
+  return [...byLookup.values()];
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+}
