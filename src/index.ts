@@ -59,6 +59,8 @@ export { IsRecoveryCodeInput } from './dto/is-recovery-code-input.decorator.js';
 export { GenerateRecoveryCodesDto } from './dto/generate-recovery-codes.dto.js';
 export { RedeemRecoveryCodeDto } from './dto/redeem-recovery-code.dto.js';
 export { ResetMfaDto } from './dto/reset-mfa.dto.js';
+export type { MfaRoutesOptions } from './routes/mfa-routes.controller.js';
+export { MfaValidationPipe } from './routes/mfa-validation.pipe.js';
 export {
   RecoveryCodeStore,
   type AttemptPolicy,

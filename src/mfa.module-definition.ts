@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
+import type { MfaRoutesOptions } from './routes/mfa-routes.controller.js';
 
 /**
  * Extras of `forRoot()` / `forRootAsync()` beside the options.
@@ -8,6 +9,12 @@ import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 export interface MfaModuleExtras {
   /** Register the module globally. Default: `false`. */
   isGlobal?: boolean;
+  /**
+   * Mount the ready-made routes under `path` (`true`: `'me/mfa'`). An extra, not an option, because
+   * routes are known at import time, also with `forRootAsync()`. Default: `false` (bring your own
+   * controller).
+   */
+  routes?: boolean | MfaRoutesOptions;
 }
 
 /** @internal */
@@ -15,7 +22,7 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
   new ConfigurableModuleBuilder<MfaModuleOptions>({ moduleName: 'Mfa' })
     .setClassMethodName('forRoot')
     .setFactoryMethodName('createMfaOptions')
-    .setExtras<MfaModuleExtras>({ isGlobal: false }, (definition, extras) => ({
+    .setExtras<MfaModuleExtras>({ isGlobal: false, routes: false }, (definition, extras) => ({
       ...definition,
       global: extras.isGlobal,
     }))

@@ -10,6 +10,7 @@ import {
 } from './mfa.module-definition.js';
 import { MfaService } from './mfa.service.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
+import { createMfaRoutesController } from './routes/mfa-routes.controller.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
 import { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 
@@ -40,11 +41,20 @@ const storeProvider: Provider = {
 export class MfaModule extends ConfigurableModuleClass {
   /** Configures the module; every option has a default, so `forRoot()` works as is. */
   static override forRoot(options: MfaModuleOptions & MfaModuleExtras = {}): DynamicModule {
-    return super.forRoot(options);
+    return withRoutes(super.forRoot(options), options.routes);
   }
 
   /** Configures the module from a factory, a class or an existing provider. */
   static override forRootAsync(options: MfaModuleAsyncOptions): DynamicModule {
-    return super.forRootAsync(options);
+    return withRoutes(super.forRootAsync(options), options.routes);
   }
+}
+
+function withRoutes(module: DynamicModule, routes: MfaModuleExtras['routes']): DynamicModule {
+  if (!routes) return module;
+  const path = routes === true ? undefined : routes.path;
+  return {
+    ...module,
+    controllers: [...(module.controllers ?? []), createMfaRoutesController(path)],
+  };
 }
