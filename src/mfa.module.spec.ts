@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals';
+import { Controller, Module, Post } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Auth } from './auth/auth.decorator.js';
+import { MfaAuthGuard } from './auth/mfa-auth.guard.js';
+import { MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
+import { MfaModule } from './mfa.module.js';
+import { MfaService } from './mfa.service.js';
+import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
+import { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
+
+describe('MfaModule', () => {
+  it('works with forRoot() and no options: in-memory store, default limits', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [MfaModule.forRoot()] }).compile();
+    const mfa = moduleRef.get(MfaService);
+    expect(moduleRef.get(RecoveryCodeStore)).toBeInstanceOf(InMemoryRecoveryCodeStore);
+    const { codes } = await mfa.generateRecoveryCodes('alice');
+    expect(codes).toHaveLength(10);
+    await moduleRef.close();
+  });
+
+  it('uses the store it is given', async () => {
+    const store = new InMemoryRecoveryCodeStore();
+    const moduleRef = await Test.createTestingModule({
+      imports: [MfaModule.forRoot({ store })],
+    }).compile();
+    expect(moduleRef.get(RecoveryCodeStore)).toBe(store);
+    await moduleRef.close();
+  });
+
+  it('exports the service, the store, the options and the guard to the importing module', async () => {
+    @Controller()
+    class FeatureController {
+      constructor(readonly mfa: MfaService) {}
+      @Auth()
+      @Post('x')
+      x() {}
+    }
+    @Module({ imports: [MfaModule.forRoot({ maxAttempts: 7 })], controllers: [FeatureController] })
+    class FeatureModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [FeatureModule] }).compile();
+    expect(moduleRef.get(FeatureController).mfa).toBeInstanceOf(MfaService);
+    expect(moduleRef.get(MFA_MODULE_OPTIONS)).toMatchObject({ maxAttempts: 7 });
+    expect(moduleRef.get(MfaAuthGuard)).toBeInstanceOf(MfaAuthGuard);
+    await moduleRef.close();
+  });
+
+  it('is global only when isGlobal is set', () => {
+    expect(MfaModule.forRoot().global).toBe(false);
+    expect(MfaModule.forRoot({ isGlobal: true }).global).toBe(true);
+    expect(MfaModule.forRootAsync({ useFactory: () => ({}), isGlobal: true }).global).toBe(true);
+  });
+
+  it('mounts the ready-made routes only when asked', () => {
+    expect(MfaModule.forRoot().controllers ?? []).toHaveLength(0);
+    expect(MfaModule.forRoot({ routes: true }).controllers).toHaveLength(1);
+    expect(
+      MfaModule.forRootAsync({ useFactory: () => ({}), routes: { path: 'account/mfa' } })
+        .controllers,
+    ).toHaveLength(1);
+  });
+
+  it('fails at startup, naming the option, when the configuration is wrong', async () => {
+    await expect(
+      Test.createTestingModule({
+        imports: [MfaModule.forRoot({ maxActiveCodes: 1000 })],
+      }).compile(),
+    ).rejects.toThrow('`maxActiveCodes` must be an integer from 1 to 100');
+  });
+});
