@@ -35,8 +35,13 @@ export default tseslint.config(
   },
   {
     // Tools load their config from a default export.
-    files: ['*.config.{js,ts,mjs}', '**/vite.config.ts'],
+    files: ['*.config.{js,ts,mjs}', '**/vite.config.ts', 'test/consumers/*/jest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // CommonJS scripts load modules with require(), which is the point of them.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['**/*.spec.ts', '**/*.spec.tsx', 'test/**/*.ts'],

@@ -1,4 +1,9 @@
-// The whole public API of @nest-auth/mfa, named one by one.
+/**
+ * MFA recovery codes for NestJS: the module, the service, `@Auth()` and `@CurrentUser()`, the DTOs
+ * and exceptions, and the store interface with its in-memory default. This file names the whole
+ * public API one by one.
+ * @module @nest-auth/mfa
+ */
 export { MfaModule } from './mfa.module.js';
 export {
   MFA_MODULE_OPTIONS,

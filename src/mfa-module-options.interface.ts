@@ -20,7 +20,9 @@ export interface RecoveryCodeHashingOptions {
  * @publicApi
  */
 export interface NestAuthRequest {
+  /** The authenticated user, once a guard or middleware has set it. */
   user?: unknown;
+  /** Request headers, lower-cased. */
   headers: Record<string, string | string[] | undefined>;
   [key: string]: unknown;
 }

@@ -3,7 +3,9 @@
  * @publicApi
  */
 export interface MfaEventBase {
+  /** The user the event is about. */
   userId: string;
+  /** When it happened. */
   timestamp: Date;
 }
 
@@ -13,8 +15,11 @@ export interface MfaEventBase {
  * @publicApi
  */
 export interface RecoveryCodesGeneratedEvent extends MfaEventBase {
+  /** The event kind. */
   type: 'generated';
+  /** How many codes were created. */
   count: number;
+  /** Whether the new codes replaced the whole earlier set. */
   replaced: boolean;
 }
 
@@ -23,8 +28,11 @@ export interface RecoveryCodesGeneratedEvent extends MfaEventBase {
  * @publicApi
  */
 export interface RecoveryCodeUsedEvent extends MfaEventBase {
+  /** The event kind. */
   type: 'used';
+  /** Which call consumed the code. */
   purpose: 'redeem' | 'reset';
+  /** Unused codes the user has left. */
   remaining: number;
 }
 
@@ -33,7 +41,9 @@ export interface RecoveryCodeUsedEvent extends MfaEventBase {
  * @publicApi
  */
 export interface MfaResetEvent extends MfaEventBase {
+  /** The event kind. */
   type: 'reset';
+  /** Whether the user's other codes were revoked (`revokeAllOnReset`). */
   revokedOthers: boolean;
 }
 
@@ -42,8 +52,11 @@ export interface MfaResetEvent extends MfaEventBase {
  * @publicApi
  */
 export interface RecoveryCodeFailedAttemptEvent extends MfaEventBase {
+  /** The event kind. */
   type: 'failed_attempt';
+  /** Attempts used in the current window, this one included. */
   attempts: number;
+  /** Attempts allowed per window (`maxAttempts`). */
   maxAttempts: number;
 }
 
@@ -52,7 +65,9 @@ export interface RecoveryCodeFailedAttemptEvent extends MfaEventBase {
  * @publicApi
  */
 export interface RecoveryCodeLockedOutEvent extends MfaEventBase {
+  /** The event kind. */
   type: 'locked_out';
+  /** When attempts are allowed again, at the latest. */
   until: Date;
 }
 
@@ -61,7 +76,9 @@ export interface RecoveryCodeLockedOutEvent extends MfaEventBase {
  * @publicApi
  */
 export interface RecoveryCodesLowEvent extends MfaEventBase {
+  /** The event kind. */
   type: 'low';
+  /** Unused codes the user has left. */
   remaining: number;
 }
 
@@ -70,6 +87,7 @@ export interface RecoveryCodesLowEvent extends MfaEventBase {
  * @publicApi
  */
 export interface RecoveryCodesExhaustedEvent extends MfaEventBase {
+  /** The event kind. */
   type: 'exhausted';
 }
 
@@ -78,6 +96,7 @@ export interface RecoveryCodesExhaustedEvent extends MfaEventBase {
  * @publicApi
  */
 export interface RecoveryCodesRevokedEvent extends MfaEventBase {
+  /** The event kind. */
   type: 'revoked';
 }
 

@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import type { MfaRoutesOptions } from './routes/mfa-routes.controller.js';
 
@@ -34,17 +34,23 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
  */
 export const MFA_MODULE_OPTIONS = MODULE_OPTIONS_TOKEN;
 
+// Spelled out rather than `typeof ASYNC_OPTIONS_TYPE`, so the public type names no internal value.
 /**
  * What `MfaModule.forRootAsync()` takes: `imports`, `inject`, one of `useFactory` / `useClass` /
  * `useExisting`, and `isGlobal`.
  * @publicApi
  */
-export type MfaModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
+export type MfaModuleAsyncOptions = ConfigurableModuleAsyncOptions<
+  MfaModuleOptions,
+  'createMfaOptions'
+> &
+  Partial<MfaModuleExtras>;
 
 /**
  * `useClass` / `useExisting` targets of `forRootAsync()` implement this.
  * @publicApi
  */
 export interface MfaOptionsFactory {
+  /** Returns the module options, or a promise of them. */
   createMfaOptions(): MfaModuleOptions | Promise<MfaModuleOptions>;
 }

@@ -48,6 +48,7 @@ export class MfaService implements OnModuleDestroy {
   /** Every lifecycle event, as it happens. Events carry user ids and never codes. */
   readonly events$: Observable<MfaEvent> = this.events.asObservable();
 
+  /** @internal Nest injects the options, the store and the hasher. */
   constructor(
     @Inject(MODULE_OPTIONS_TOKEN) options: MfaModuleOptions,
     @Inject(RecoveryCodeStore) private readonly store: RecoveryCodeStore,
@@ -63,7 +64,10 @@ export class MfaService implements OnModuleDestroy {
    * @example
    * const { code } = await mfa.generateRecoveryCode(user.id); // 'a1b2c3d4-e5f6-7890-abcd'
    */
-  async generateRecoveryCode(userId: string): Promise<{ code: string }> {
+  async generateRecoveryCode(userId: string): Promise<{
+    /** The new code, formatted for display. */
+    code: string;
+  }> {
     requireUserId(userId);
     for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
       const code = generateRecoveryCodeValue(this.options.codeFormat);
@@ -89,7 +93,13 @@ export class MfaService implements OnModuleDestroy {
    * Creates a fresh set of `count` codes (default `maxActiveCodes`) that atomically replaces
    * every earlier code. Hashing runs concurrently on libuv's thread pool.
    */
-  async generateRecoveryCodes(userId: string, count?: number): Promise<{ codes: string[] }> {
+  async generateRecoveryCodes(
+    userId: string,
+    count?: number,
+  ): Promise<{
+    /** The new codes, formatted for display. */
+    codes: string[];
+  }> {
     requireUserId(userId);
     const size = count ?? this.options.maxActiveCodes;
     if (
@@ -118,7 +128,13 @@ export class MfaService implements OnModuleDestroy {
    * @throws InvalidRecoveryCodeException (401) for a wrong, unknown, used or revoked code.
    * @throws TooManyAttemptsException (429) once `maxAttempts` is reached; nothing is consumed.
    */
-  async redeemRecoveryCode(userId: string, code: string): Promise<{ remaining: number }> {
+  async redeemRecoveryCode(
+    userId: string,
+    code: string,
+  ): Promise<{
+    /** Unused codes the user has left. */
+    remaining: number;
+  }> {
     requireUserId(userId);
     const { remaining } = await this.verifyAndConsume(userId, code);
     this.emitUsed(userId, 'redeem', remaining);

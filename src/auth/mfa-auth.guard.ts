@@ -27,7 +27,7 @@ export class MfaAuthGuard implements CanActivate {
     const request = this.getRequest(context);
     const user = this.options?.authenticate
       ? await this.options.authenticate(request)
-      : request.user;
+      : (request.user ?? rawRequestUser(request));
     if (!isNestAuthUser(user)) this.handleUnauthenticated(request);
     request.user = user;
     return true;
@@ -42,6 +42,15 @@ export class MfaAuthGuard implements CanActivate {
   protected handleUnauthenticated(_request: NestAuthRequest): never {
     throw new UnauthorizedException();
   }
+}
+
+/**
+ * On Fastify, Nest middleware receives the raw Node request (`request.raw`), so a `user` a
+ * middleware set is there rather than on the Fastify request the guard sees.
+ */
+function rawRequestUser(request: NestAuthRequest): unknown {
+  const raw = request.raw;
+  return typeof raw === 'object' && raw !== null ? (raw as { user?: unknown }).user : undefined;
 }
 
 /**

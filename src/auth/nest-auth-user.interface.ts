@@ -3,6 +3,7 @@
  * @publicApi
  */
 export interface NestAuthUser {
+  /** The user's id, as `MfaService` methods take it. */
   id: string;
   [key: string]: unknown;
 }

@@ -46,6 +46,7 @@ const FORMATS: Readonly<Record<RecoveryCodeFormat, FormatSpec>> = {
  * @publicApi
  */
 export interface RecoveryCodeFormatDescription {
+  /** The preset described. */
   format: RecoveryCodeFormat;
   /** Characters, without dashes. */
   length: number;

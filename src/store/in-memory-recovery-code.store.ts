@@ -65,7 +65,13 @@ export class InMemoryRecoveryCodeStore implements RecoveryCodeStore {
     return found ? { ...found } : null;
   }
 
-  async consume(userId: string, id: string): Promise<{ remaining: number } | null> {
+  async consume(
+    userId: string,
+    id: string,
+  ): Promise<{
+    /** Unused codes left after this one. */
+    remaining: number;
+  } | null> {
     const state = this.users.get(userId);
     const code = state?.codes.find((c) => c.id === id);
     if (!state || !code || code.usedAt !== null) return null;

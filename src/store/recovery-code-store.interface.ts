@@ -14,8 +14,11 @@ export interface NewRecoveryCodeRecord {
  * @publicApi
  */
 export interface StoredRecoveryCode extends NewRecoveryCodeRecord {
+  /** The store's id for the record. */
   id: string;
+  /** The user the code belongs to. */
   userId: string;
+  /** When the code was generated. */
   createdAt: Date;
   /** When the code was consumed; `null` while it is usable. */
   usedAt: Date | null;
@@ -39,7 +42,9 @@ export interface RecoveryCodeStatus {
  * @publicApi
  */
 export interface AttemptPolicy {
+  /** Attempts allowed per window (`maxAttempts`). */
   maxAttempts: number;
+  /** Length of the window from its first attempt, in ms (`attemptWindowMs`). */
   windowMs: number;
 }
 
@@ -88,7 +93,13 @@ export interface RecoveryCodeStore {
    * calls for one code exactly one resolves `{ remaining }` (unused codes left after it); the
    * others, and calls for a missing code, resolve `null`.
    */
-  consume(userId: string, id: string): Promise<{ remaining: number } | null>;
+  consume(
+    userId: string,
+    id: string,
+  ): Promise<{
+    /** Unused codes left after this one. */
+    remaining: number;
+  } | null>;
 
   /** Marks a consumed code unused again (its effect failed). Resolves whether it did. */
   restore(userId: string, id: string): Promise<boolean>;
