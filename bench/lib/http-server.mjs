@@ -1,0 +1,162 @@
+// The app under HTTP load, run as a child process so its RSS is its own. Started by
+// bench/suites/http.mjs with a JSON config as argv[2]; talks over the IPC channel:
+//   → { type: 'ready', port }            once listening on 127.0.0.1
+//   ← { type: 'sample-start' }           start sampling process.memoryUsage().rss every 50 ms; echoed
+//   ← { type: 'sample-stop' }            → { type: 'samples', ... }
+//   ← { type: 'inflight' }               → { type: 'inflight', count }
+//   ← { type: 'rss' }                    → { type: 'rss', rss }
+import 'reflect-metadata';
+import { Body, Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { stat } from 'node:fs/promises';
+import { Auth, CurrentUser, MfaModule, MfaService } from '@nest-auth/mfa';
+import argon2 from 'argon2';
+
+const config = JSON.parse(process.argv[2] ?? '{}');
+
+// Bench-only model of a hashing-concurrency option: at most `limit` argon2 calls in flight, the
+// rest wait in a FIFO. argon2 is CommonJS, so the library sees the patched functions.
+if (config.hashLimit) {
+  const limit = config.hashLimit;
+  let active = 0;
+  const waiting = [];
+  const acquire = () =>
+    active < limit
+      ? (active++, Promise.resolve())
+      : new Promise((resolve) => waiting.push(resolve));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else active--;
+  };
+  for (const name of ['hash', 'verify']) {
+    const original = argon2[name];
+    argon2[name] = async (...args) => {
+      await acquire();
+      try {
+        return await original(...args);
+      } finally {
+        release();
+      }
+    };
+  }
+}
+
+class BenchController {
+  constructor(mfa) {
+    this.mfa = mfa;
+  }
+
+  status(user) {
+    return this.mfa.getRecoveryCodeStatus(user.id);
+  }
+
+  redeem(user, body) {
+    return this.mfa.redeemRecoveryCode(user.id, body?.code);
+  }
+
+  generate(user) {
+    return this.mfa.generateRecoveryCode(user.id);
+  }
+}
+
+// What the TypeScript compiler would emit for the decorators of a controller like the README's.
+Reflect.defineMetadata('design:paramtypes', [MfaService], BenchController);
+Reflect.decorate([Controller('me/mfa'), Auth()], BenchController);
+function route(name, decorators, params) {
+  const proto = BenchController.prototype;
+  Reflect.defineMetadata(
+    'design:paramtypes',
+    params.map(() => Object),
+    proto,
+    name,
+  );
+  params.forEach((decorator, index) => decorator(proto, name, index));
+  Reflect.decorate(decorators, proto, name, Object.getOwnPropertyDescriptor(proto, name));
+}
+route('status', [Get('recovery-codes/status')], [CurrentUser()]);
+route('redeem', [Post('recovery-codes/redeem'), HttpCode(200)], [CurrentUser(), Body()]);
+route('generate', [Post('recovery-codes')], [CurrentUser()]);
+
+class BenchHttpModule {}
+Reflect.decorate(
+  [
+    Module({
+      imports: [
+        MfaModule.forRoot({
+          hashing: config.hashing,
+          // Lockout off: the flood and the failed-redeem run must reach the hash every time.
+          maxAttempts: Number.MAX_SAFE_INTEGER,
+          authenticate: (request) => ({ id: String(request.headers['x-user'] ?? 'bench-user') }),
+        }),
+      ],
+      controllers: [BenchController],
+    }),
+  ],
+  BenchHttpModule,
+);
+
+const app = await NestFactory.create(BenchHttpModule, { logger: false });
+await app.listen(0, '127.0.0.1');
+const server = app.getHttpServer();
+
+let inflight = 0;
+server.on('request', (_request, response) => {
+  inflight++;
+  response.on('close', () => inflight--);
+});
+
+let sampler = null;
+let prober = null;
+let peak = 0;
+let count = 0;
+// While sampling, an fs.stat every 100 ms: it needs a libuv pool thread, as dns.lookup, zlib and
+// crypto.pbkdf2 do, so its latency shows how long other work queues behind argon2.
+let probes = [];
+function probe() {
+  const entry = { started: performance.now(), ms: null };
+  probes.push(entry);
+  void stat(process.execPath).then(() => {
+    entry.ms = performance.now() - entry.started;
+  });
+}
+process.on('message', (message) => {
+  if (message.type === 'sample-start') {
+    peak = process.memoryUsage().rss;
+    count = 1;
+    probes = [];
+    sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+      count++;
+    }, 50);
+    prober = setInterval(probe, 100);
+    process.send({ type: 'sample-start' });
+  } else if (message.type === 'sample-stop') {
+    clearInterval(sampler);
+    clearInterval(prober);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const now = performance.now();
+    // A probe still waiting has waited at least this long.
+    const waits = probes.map((p) => p.ms ?? now - p.started).sort((a, b) => a - b);
+    process.send({
+      type: 'samples',
+      peakRss: peak,
+      samples: count,
+      // The kernel's own high-water mark (KiB), which no sampling interval can miss.
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      rss: process.memoryUsage().rss,
+      threadpoolProbe: {
+        n: waits.length,
+        medianMs: waits[Math.floor(waits.length / 2)] ?? null,
+        maxMs: waits.at(-1) ?? null,
+      },
+    });
+  } else if (message.type === 'inflight') {
+    process.send({ type: 'inflight', count: inflight });
+  } else if (message.type === 'rss') {
+    process.send({ type: 'rss', rss: process.memoryUsage().rss });
+  }
+});
+// Never outlive the bench.
+process.on('disconnect', () => process.exit(0));
+process.send({ type: 'ready', port: server.address().port });
