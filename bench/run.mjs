@@ -31,11 +31,14 @@ const PLANS = {
       duration: 5,
       floodDuration: 5,
       floods: [
+        // The defaults: libuv's pool of 4, hashing.maxConcurrency at its default.
         {},
-        // What bounds memory: the pool, a concurrency limit, and glibc keeping freed buffers.
+        // Hashing on every pool thread: what the default limit keeps from happening.
+        { hashLimit: 4 },
+        // What bounds memory: the pool, the limit, and glibc keeping freed buffers.
+        { threadpool: 16, hashLimit: 16 },
         { threadpool: 16 },
-        { threadpool: 16, hashLimit: 4 },
-        { threadpool: 16, hashLimit: 4, env: { MALLOC_MMAP_THRESHOLD_: '1048576' } },
+        { threadpool: 16, env: { MALLOC_MMAP_THRESHOLD_: '1048576' } },
       ],
     },
     store: { memoryRounds: 2000, postgresRounds: 300 },

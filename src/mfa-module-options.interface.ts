@@ -13,6 +13,13 @@ export interface RecoveryCodeHashingOptions {
   timeCost?: number;
   /** Lanes. Default: `1`. */
   parallelism?: number;
+  /**
+   * argon2 operations run at once; the rest wait in line. libuv's thread pool also serves file
+   * system, DNS and zlib calls, so a flood of guesses must not occupy all of it. Memory stays
+   * bounded by the pool size (`UV_THREADPOOL_SIZE` × `memoryCost`) either way. Default: the number
+   * of cores, at most `UV_THREADPOOL_SIZE - 1` (3 with the default pool), at least 1.
+   */
+  maxConcurrency?: number;
 }
 
 /**

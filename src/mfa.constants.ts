@@ -28,12 +28,13 @@ export const DEFAULT_LOW_CODES_THRESHOLD = 2;
  * Default argon2id parameters: the OWASP baseline (19 MiB, 2 passes, 1 lane).
  * @publicApi
  */
-export const DEFAULT_HASHING_OPTIONS: Readonly<Required<RecoveryCodeHashingOptions>> =
-  Object.freeze({
-    memoryCost: 19_456,
-    timeCost: 2,
-    parallelism: 1,
-  });
+export const DEFAULT_HASHING_OPTIONS: Readonly<
+  Required<Omit<RecoveryCodeHashingOptions, 'maxConcurrency'>>
+> = Object.freeze({
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+});
 
 /**
  * Longest code input accepted before it is refused with 400, in characters.

@@ -40,7 +40,7 @@ export function checkTargets(results, { check }) {
     1.1,
     `${x(g.ratioToBestConcurrent.median)} (≤ 1.10×)`,
   );
-  const flood = results.http.floods.find((f) => !f.threadpoolFromEnv);
+  const flood = results.http.floods.find((f) => !f.threadpoolFromEnv && !f.hashLimit);
   if (flood) {
     const peak = Math.max(flood.peakRss, flood.maxRss);
     add('peak RSS, 200 connections of wrong guesses', peak, 300e6, `${mb(peak)} (< 300 MB)`);
@@ -114,7 +114,7 @@ export function consoleTable(results) {
   for (const f of results.http.floods) {
     rows.push([
       'http flood',
-      `200 conn wrong guesses, pool ${f.threadpool}${f.hashLimit ? `, limit ${f.hashLimit}` : ''}${
+      `200 conn wrong guesses, pool ${f.threadpool}, maxConcurrency ${f.maxConcurrency ?? '?'}${
         f.env?.MALLOC_MMAP_THRESHOLD_ ? ', fixed mmap threshold' : ''
       }`,
       `${mb(Math.max(f.peakRss, f.maxRss))} peak RSS`,
@@ -269,7 +269,7 @@ export function markdown(results, { chartFile }) {
         'idle RSS',
         'peak RSS',
         'peak − idle',
-        'hashes at once × memoryCost',
+        'pool threads × memoryCost',
         '`fs.stat` wait, median / max',
         'throughput',
         'p99',
@@ -335,44 +335,54 @@ function floodName(f) {
     ? `${code(`UV_THREADPOOL_SIZE=${f.threadpool}`)}`
     : `pool ${f.threadpool} (default)`;
   const parts = [pool];
-  if (f.hashLimit) parts.push(`hashing limited to ${f.hashLimit} (bench model)`);
+  parts.push(
+    f.hashLimit
+      ? code(`maxConcurrency: ${f.hashLimit}`)
+      : `maxConcurrency ${f.maxConcurrency ?? '?'} (default)`,
+  );
   for (const [name, value] of Object.entries(f.env ?? {})) parts.push(code(`${name}=${value}`));
   return parts.join(', ');
 }
 
 function floodFinding(results) {
   const { floods } = results.http;
-  const base = floods.find((f) => !f.threadpoolFromEnv);
-  const wide = floods.find((f) => f.threadpoolFromEnv && !f.hashLimit);
-  const limited = floods.find((f) => f.hashLimit && !Object.keys(f.env ?? {}).length);
-  const unretained = floods.find((f) => f.hashLimit && f.env?.MALLOC_MMAP_THRESHOLD_);
+  const hasEnv = (f) => Object.keys(f.env ?? {}).length > 0;
+  const base = floods.find((f) => !f.threadpoolFromEnv && !f.hashLimit);
+  const wholePool = floods.find((f) => !f.threadpoolFromEnv && f.hashLimit);
+  const wide = floods.find((f) => f.threadpoolFromEnv && f.hashLimit && !hasEnv(f));
+  const wideLimited = floods.find((f) => f.threadpoolFromEnv && !f.hashLimit && !hasEnv(f));
+  const unretained = floods.find((f) => f.threadpoolFromEnv && f.env?.MALLOC_MMAP_THRESHOLD_);
   const peakOf = (f) => mb(Math.max(f.peakRss, f.maxRss));
+  const probe = (f) =>
+    f?.threadpoolProbe?.n
+      ? `${ms(f.threadpoolProbe.medianMs)} ms at the median (${ms(f.threadpoolProbe.maxMs)} ms at worst)`
+      : 'n/a';
   const items = [
-    '**What bounds it.** argon2 allocates its `memoryCost` buffer on the libuv pool thread that runs the hash, so at most `UV_THREADPOOL_SIZE` hashes hold one at once, however many requests wait; a waiting request is a few small JavaScript objects.',
+    '**What bounds memory.** argon2 allocates its `memoryCost` buffer on the libuv pool thread that runs the hash, and glibc keeps a freed buffer for its thread, so resident memory grows to about one buffer per pool thread that ever hashed, however many requests wait; a waiting request is a few small JavaScript objects.',
   ];
   if (base) {
     items.push(
-      `**Default pool (${base.threadpool}).** Peak ${peakOf(base)}, ${mb(Math.max(base.peakRss, base.maxRss) - base.idleRss)} above idle, against ${mb(base.hashingBound)} for ${base.threadpool} argon2 buffers.`,
+      `**The defaults** (pool ${base.threadpool}, \`hashing.maxConcurrency\` ${base.maxConcurrency}): peak ${peakOf(base)}, ${mb(Math.max(base.peakRss, base.maxRss) - base.idleRss)} above idle, against ${mb(base.hashingBound)} for ${base.threadpool} argon2 buffers. An \`fs.stat\` issued every 100 ms during the flood waited ${probe(base)}.`,
+    );
+  }
+  if (wholePool) {
+    items.push(
+      `**Why the default leaves a thread free.** With \`maxConcurrency: ${wholePool.hashLimit}\`, hashes take the whole pool of ${wholePool.threadpool}, and the same \`fs.stat\` waited ${probe(wholePool)} behind queued hashes (\`dns.lookup\`, zlib and \`crypto.pbkdf2\` queue there too); peak ${peakOf(wholePool)}.`,
     );
   }
   if (wide) {
     items.push(
-      `**A larger pool.** With \`UV_THREADPOOL_SIZE=${wide.threadpool}\` (apps raise it for \`fs\`, DNS or other native add-ons) the peak was ${peakOf(wide)}: memory grows with the pool, not with the load.`,
+      `**A larger pool.** With \`UV_THREADPOOL_SIZE=${wide.threadpool}\` and \`maxConcurrency: ${wide.hashLimit}\` the peak was ${peakOf(wide)}: memory grows with the pool, not with the load.`,
     );
   }
-  if (base?.threadpoolProbe?.n) {
+  if (wideLimited) {
     items.push(
-      `**The pool is shared.** An \`fs.stat\` issued every 100 ms during the flood waited ${ms(base.threadpoolProbe.medianMs)} ms at the median (${ms(base.threadpoolProbe.maxMs)} ms at worst) behind queued hashes; \`dns.lookup\`, zlib and \`crypto.pbkdf2\` queue there too.`,
-    );
-  }
-  if (limited && wide) {
-    items.push(
-      `**A concurrency limit alone.** Modelled in the bench by a FIFO that lets ${limited.hashLimit} argon2 calls run at once, it frees the pool for other work (the probe waited ${ms(limited.threadpoolProbe?.medianMs)} ms at the median with the pool of ${limited.threadpool}) but left the peak at ${peakOf(limited)}: successive hashes land on different pool threads, and glibc keeps each thread's freed buffer (its mmap threshold rises after the first free of a large block), so resident memory follows the threads that ever hashed.`,
+      `**The same pool with the default limit** (${wideLimited.maxConcurrency} at once): peak ${peakOf(wideLimited)}. The limit keeps threads free for other work, but successive hashes land on different pool threads, and each keeps its freed buffer.`,
     );
   }
   if (unretained) {
     items.push(
-      `**With \`MALLOC_MMAP_THRESHOLD_=${unretained.env.MALLOC_MMAP_THRESHOLD_}\` as well,** buffers are unmapped when freed and the same limit held the peak at ${peakOf(unretained)}; throughput was ${unretained.load.throughput.toFixed(0)} req/s against ${(limited ?? base)?.load.throughput.toFixed(0)} without it, since every hash then maps and faults in fresh pages.`,
+      `**With \`MALLOC_MMAP_THRESHOLD_=${unretained.env.MALLOC_MMAP_THRESHOLD_}\` as well,** buffers are unmapped when freed and the peak was ${peakOf(unretained)}; throughput was ${unretained.load.throughput.toFixed(0)} req/s against ${(wideLimited ?? base)?.load.throughput.toFixed(0)} without it, since every hash then maps and faults in fresh pages. Apps that raise the pool can set it to keep memory flat.`,
     );
   }
   items.push(

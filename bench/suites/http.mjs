@@ -3,6 +3,7 @@
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -147,6 +148,7 @@ export async function runHttpSuite({
         threadpool: threadpool ?? 4,
         threadpoolFromEnv: threadpool !== undefined,
         hashLimit: hashLimit ?? null,
+        maxConcurrency: hashLimit ?? defaultHashConcurrency(threadpool ?? 4),
         env: env ?? {},
         idleRss,
         peakRss: memory.peakRss,
@@ -155,7 +157,8 @@ export async function runHttpSuite({
         threadpoolProbe: memory.threadpoolProbe,
         drained,
         // What may run at once: one argon2 buffer of memoryCost KiB per busy thread.
-        hashingBound: Math.min(threadpool ?? 4, hashLimit ?? Infinity) * memoryCost * 1024,
+        // One argon2 buffer per pool thread that ever hashed (glibc keeps freed ones per thread).
+        hashingBound: (threadpool ?? 4) * memoryCost * 1024,
         load: summarizeLoad('flood', 'POST redeem, wrong code', 401, connections, result),
       });
     } finally {
@@ -163,4 +166,9 @@ export async function runHttpSuite({
     }
   }
   return { scenarios, floods };
+}
+
+/** The library's default `hashing.maxConcurrency` for a pool size, for labelling the runs. */
+function defaultHashConcurrency(pool) {
+  return Math.max(1, Math.min(availableParallelism(), pool - 1));
 }

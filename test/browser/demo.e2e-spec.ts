@@ -193,6 +193,8 @@ describe('the demo in a real browser (Chromium)', () => {
   it('resets MFA with one code, and refuses the same code again', async () => {
     await resetWith(codes[0]!);
     await page.getByText('MFA is reset and that code is used up.').waitFor();
+    // The page refreshes the account after the reset answers; wait for it rather than race it.
+    await page.getByTestId('mfa-state').filter({ hasText: 'MFA is off.' }).waitFor();
     expect(await page.getByTestId('mfa-state').textContent()).toBe('MFA is off.');
     await page.getByTestId('remaining').filter({ hasText: '9' }).waitFor();
     await shot('06-reset-succeeded');
