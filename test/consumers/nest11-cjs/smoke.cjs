@@ -1,32 +1,32 @@
 // Smoke e2e of the CommonJS build: boots dist/main.js, which `require`s the ESM-only
-// @nest-auth/mfa through Node's require(esm), and drives the product page's endpoints with fetch.
+// @nest-auth/mfa through Node's require(esm), and drives the product page's endpoints with fetch,
+// once on each HTTP adapter with the same assertions.
 'use strict';
 const assert = require('node:assert/strict');
 const { readFileSync } = require('node:fs');
 
+const ADAPTERS = ['express', 'fastify'];
 const CODE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/;
+const WRONG_CODE = '00000000-0000-0000-0000-000000000000';
+// The app's `maxAttempts` (src/app.module.ts) and the default 15-minute attempt window.
+const MAX_ATTEMPTS = 2;
+const WINDOW_SECONDS = 900;
 
-async function main() {
-  assert.equal(process.features.require_module, true, 'this Node has no require(esm)');
-  // tsc emitted CommonJS that loads the ESM-only package with a plain require().
-  assert.match(
-    readFileSync(`${__dirname}/dist/app.module.js`, 'utf8'),
-    /require\("@nest-auth\/mfa"\)/,
-  );
+async function smoke(adapter) {
   const { bootstrap } = require('./dist/main.js');
   const { usersWithMfa } = require('./dist/app.module.js');
-  assert.match(
-    require.resolve('@nest-auth/mfa'),
-    /[\\/]node_modules[\\/]@nest-auth[\\/]mfa[\\/]dist[\\/]index\.js$/,
-  );
+  // The user records are module state, shared by the apps this process boots.
+  usersWithMfa.add('alice');
 
-  const app = await bootstrap(0);
+  const app = await bootstrap(0, adapter);
+  assert.equal(app.getHttpAdapter().getType(), adapter);
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const post = (path, { user, body } = {}) =>
     fetch(base + path, {
       method: 'POST',
       headers: {
-        'content-type': 'application/json',
+        // Fastify refuses an empty body that claims to be JSON, so only a body gets the header.
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(user ? { 'x-user-id': user } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -35,7 +35,7 @@ async function main() {
   const check = async (name, run) => {
     await run();
     passed++;
-    console.log(`  ok ${passed} - ${name}`);
+    console.log(`  ok ${passed} - ${adapter}: ${name}`);
   };
 
   try {
@@ -51,8 +51,10 @@ async function main() {
     await check('generate answers 401 without a user', async () => {
       const response = await post('/me/mfa/recovery-codes');
       assert.equal(response.status, 401);
+      await response.arrayBuffer();
     });
     await check('reset with the code disables MFA', async () => {
+      assert.equal(usersWithMfa.has('alice'), true);
       const response = await post('/me/mfa/reset', { user: 'alice', body: { code } });
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { reset: true });
@@ -66,11 +68,50 @@ async function main() {
     await check('a malformed body answers 400', async () => {
       const response = await post('/me/mfa/reset', { user: 'alice', body: { code: 42 } });
       assert.equal(response.status, 400);
+      await response.arrayBuffer();
+    });
+    await check(`wrong codes answer 401 up to maxAttempts (${MAX_ATTEMPTS})`, async () => {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const response = await post('/me/mfa/reset', {
+          user: 'mallory',
+          body: { code: WRONG_CODE },
+        });
+        assert.equal(response.status, 401, `attempt ${attempt}`);
+        assert.equal(response.headers.get('retry-after'), null);
+        assert.equal((await response.json()).error, 'invalid_recovery_code');
+      }
+    });
+    await check('the next attempt answers 429 too_many_attempts with Retry-After', async () => {
+      const response = await post('/me/mfa/reset', { user: 'mallory', body: { code: WRONG_CODE } });
+      assert.equal(response.status, 429);
+      const retryAfter = response.headers.get('retry-after');
+      assert.match(retryAfter ?? '', /^[1-9][0-9]*$/, `Retry-After: ${retryAfter}`);
+      assert.ok(Number(retryAfter) <= WINDOW_SECONDS, `Retry-After: ${retryAfter}`);
+      const body = await response.json();
+      assert.equal(body.error, 'too_many_attempts');
+      assert.equal(body.retryAfter, Number(retryAfter));
     });
   } finally {
     await app.close();
   }
-  console.log(`nest11-cjs smoke: ${passed} passed`);
+  return passed;
+}
+
+async function main() {
+  assert.equal(process.features.require_module, true, 'this Node has no require(esm)');
+  // tsc emitted CommonJS that loads the ESM-only package with a plain require().
+  assert.match(
+    readFileSync(`${__dirname}/dist/app.module.js`, 'utf8'),
+    /require\("@nest-auth\/mfa"\)/,
+  );
+  assert.match(
+    require.resolve('@nest-auth/mfa'),
+    /[\\/]node_modules[\\/]@nest-auth[\\/]mfa[\\/]dist[\\/]index\.js$/,
+  );
+
+  const results = [];
+  for (const adapter of ADAPTERS) results.push(`${adapter} ${await smoke(adapter)} passed`);
+  console.log(`nest11-cjs smoke on Node ${process.version}: ${results.join(', ')}`);
 }
 
 main().catch((error) => {

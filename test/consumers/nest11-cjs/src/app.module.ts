@@ -10,6 +10,8 @@ export const usersWithMfa = new Set<string>(['alice']);
     MfaModule.forRoot({
       // Cheap argon2id parameters keep the smoke test fast; production keeps the defaults.
       hashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+      // A low limit lets the smoke test reach the lockout (429 with Retry-After) in three requests.
+      maxAttempts: 2,
       onMfaReset: (userId) => {
         usersWithMfa.delete(userId);
       },
