@@ -6,3 +6,6 @@ export const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 /** @internal Logger context of the service. */
 export const MFA_LOGGER_CONTEXT = 'MfaService';
+
+/** @internal Token of the options with every default applied and checked, resolved once. */
+export const RESOLVED_MFA_OPTIONS = Symbol('ResolvedMfaOptions');

@@ -9,10 +9,19 @@ import {
   type MfaModuleExtras,
 } from './mfa.module-definition.js';
 import { MfaService } from './mfa.service.js';
+import { RESOLVED_MFA_OPTIONS } from './mfa.internal-constants.js';
+import { resolveMfaOptions } from './mfa.options.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import { createMfaRoutesController } from './routes/mfa-routes.controller.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
 import { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
+
+// Defaults are applied and checked once, at startup, for the service and the hasher alike.
+const resolvedOptionsProvider: Provider = {
+  provide: RESOLVED_MFA_OPTIONS,
+  useFactory: resolveMfaOptions,
+  inject: [MODULE_OPTIONS_TOKEN],
+};
 
 const storeProvider: Provider = {
   provide: RecoveryCodeStore,
@@ -29,7 +38,14 @@ const storeProvider: Provider = {
  * @publicApi
  */
 @Module({
-  providers: [storeProvider, RecoveryCodeHasher, MfaService, MfaAuthGuard, RetryAfterInterceptor],
+  providers: [
+    resolvedOptionsProvider,
+    storeProvider,
+    RecoveryCodeHasher,
+    MfaService,
+    MfaAuthGuard,
+    RetryAfterInterceptor,
+  ],
   exports: [
     MfaService,
     RecoveryCodeStore,

@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import {
   DEFAULT_ATTEMPT_WINDOW_MS,
+  DEFAULT_HASHING_OPTIONS,
   DEFAULT_LOW_CODES_THRESHOLD,
   DEFAULT_MAX_ACTIVE_CODES,
   DEFAULT_MAX_ATTEMPTS,
@@ -21,6 +23,15 @@ export interface ResolvedMfaOptions {
   lowCodesThreshold: number;
   revokeAllOnReset: boolean;
   onMfaReset?: (userId: string) => void | Promise<void>;
+  hashing: ResolvedHashingOptions;
+}
+
+/** @internal argon2id parameters and the hashing concurrency, with defaults applied. */
+export interface ResolvedHashingOptions {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+  maxConcurrency: number;
 }
 
 /** @internal Applies defaults and refuses nonsense at startup, naming the option to fix. */
@@ -33,11 +44,23 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
     lowCodesThreshold: options.lowCodesThreshold ?? DEFAULT_LOW_CODES_THRESHOLD,
     revokeAllOnReset: options.revokeAllOnReset ?? false,
     onMfaReset: options.onMfaReset,
+    hashing: {
+      memoryCost: options.hashing?.memoryCost ?? DEFAULT_HASHING_OPTIONS.memoryCost,
+      timeCost: options.hashing?.timeCost ?? DEFAULT_HASHING_OPTIONS.timeCost,
+      parallelism: options.hashing?.parallelism ?? DEFAULT_HASHING_OPTIONS.parallelism,
+      maxConcurrency: options.hashing?.maxConcurrency ?? defaultHashConcurrency(),
+    },
   };
   requireInteger('maxActiveCodes', resolved.maxActiveCodes, 1, MAX_RECOVERY_CODES_PER_BATCH);
   requireInteger('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER);
   requireInteger('attemptWindowMs', resolved.attemptWindowMs, 1, Number.MAX_SAFE_INTEGER);
   requireInteger('lowCodesThreshold', resolved.lowCodesThreshold, 0, MAX_RECOVERY_CODES_PER_BATCH);
+  // argon2's own bounds: at least 8 KiB of memory per lane, one pass, one lane.
+  const { hashing } = resolved;
+  requireInteger('hashing.parallelism', hashing.parallelism, 1, 2 ** 24 - 1);
+  requireInteger('hashing.memoryCost', hashing.memoryCost, 8 * hashing.parallelism, 2 ** 32 - 1);
+  requireInteger('hashing.timeCost', hashing.timeCost, 1, 2 ** 32 - 1);
+  requireInteger('hashing.maxConcurrency', hashing.maxConcurrency, 1, Number.MAX_SAFE_INTEGER);
   describeRecoveryCodeFormat(resolved.codeFormat); // throws with the fix for an unknown format
   if (resolved.onMfaReset !== undefined && typeof resolved.onMfaReset !== 'function') {
     throw new MfaConfigurationError(
@@ -53,4 +76,13 @@ function requireInteger(name: string, value: number, min: number, max: number): 
       `\`${name}\` must be an integer from ${min} to ${max}: fix it in MfaModule.forRoot() (got ${String(value)}).`,
     );
   }
+}
+
+/**
+ * @internal One less than libuv's thread pool (so file system and DNS calls always find a thread),
+ * and no more than the cores that can run the hashes.
+ */
+export function defaultHashConcurrency(): number {
+  const pool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10) || 4;
+  return Math.max(1, Math.min(availableParallelism(), pool - 1));
 }

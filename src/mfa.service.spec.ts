@@ -530,6 +530,10 @@ describe('MfaService', () => {
       ['maxAttempts', { maxAttempts: 1.5 }],
       ['attemptWindowMs', { attemptWindowMs: -1 }],
       ['codeFormat', { codeFormat: 'emoji' as 'hex' }],
+      ['hashing.memoryCost', { hashing: { memoryCost: 4 } }],
+      ['hashing.timeCost', { hashing: { timeCost: 0 } }],
+      ['hashing.parallelism', { hashing: { parallelism: 0.5 } }],
+      ['hashing.maxConcurrency', { hashing: { maxConcurrency: 0 } }],
     ])('refuses a bad %s at startup with a message naming the option', async (name, options) => {
       await expect(setup(options)).rejects.toThrow(name);
     });

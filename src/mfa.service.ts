@@ -22,10 +22,9 @@ import {
   LOOKUP_COLLISION_RETRIES,
   MFA_LOGGER_CONTEXT,
   PRINTABLE_ASCII,
+  RESOLVED_MFA_OPTIONS,
 } from './mfa.internal-constants.js';
-import { MODULE_OPTIONS_TOKEN } from './mfa.module-definition.js';
-import { resolveMfaOptions, type ResolvedMfaOptions } from './mfa.options.js';
-import type { MfaModuleOptions } from './mfa-module-options.interface.js';
+import type { ResolvedMfaOptions } from './mfa.options.js';
 import {
   RecoveryCodeStore,
   type RecoveryCodeStatus,
@@ -42,20 +41,17 @@ import {
 @Injectable()
 export class MfaService implements OnModuleDestroy {
   private readonly logger = new Logger(MFA_LOGGER_CONTEXT);
-  private readonly options: ResolvedMfaOptions;
   private readonly events = new Subject<MfaEvent>();
 
   /** Every lifecycle event, as it happens. Events carry user ids and never codes. */
   readonly events$: Observable<MfaEvent> = this.events.asObservable();
 
-  /** @internal Nest injects the options, the store and the hasher. */
+  /** @internal Nest injects the resolved options, the store and the hasher. */
   constructor(
-    @Inject(MODULE_OPTIONS_TOKEN) options: MfaModuleOptions,
+    @Inject(RESOLVED_MFA_OPTIONS) private readonly options: ResolvedMfaOptions,
     @Inject(RecoveryCodeStore) private readonly store: RecoveryCodeStore,
     private readonly hasher: RecoveryCodeHasher,
-  ) {
-    this.options = resolveMfaOptions(options);
-  }
+  ) {}
 
   /**
    * Creates one code and returns it; this is the only time it is visible. The user keeps the

@@ -1,11 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import { MODULE_OPTIONS_TOKEN } from '../mfa.module-definition.js';
-import { DEFAULT_HASHING_OPTIONS } from '../mfa.constants.js';
-import { MfaConfigurationError } from '../mfa.exceptions.js';
-import type { MfaModuleOptions } from '../mfa-module-options.interface.js';
+import { RESOLVED_MFA_OPTIONS } from '../mfa.internal-constants.js';
+import type { ResolvedHashingOptions, ResolvedMfaOptions } from '../mfa.options.js';
 import { ConcurrencyLimiter } from './concurrency.limiter.js';
 
 /**
@@ -13,20 +10,23 @@ import { ConcurrencyLimiter } from './concurrency.limiter.js';
  * dummy digest that unknown lookups are verified against, so a miss costs what a hit costs.
  */
 @Injectable()
-export class RecoveryCodeHasher {
-  private readonly params: { memoryCost: number; timeCost: number; parallelism: number };
+export class RecoveryCodeHasher implements OnModuleInit {
+  private readonly params: Omit<ResolvedHashingOptions, 'maxConcurrency'>;
   private readonly limiter: ConcurrencyLimiter;
   private dummy?: Promise<string>;
 
-  constructor(@Inject(MODULE_OPTIONS_TOKEN) options: MfaModuleOptions) {
-    const { maxConcurrency = defaultHashConcurrency(), ...params } = options.hashing ?? {};
-    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
-      throw new MfaConfigurationError(
-        `\`hashing.maxConcurrency\` must be a positive integer: fix it in MfaModule.forRoot() (got ${String(maxConcurrency)}).`,
-      );
-    }
-    this.params = { ...DEFAULT_HASHING_OPTIONS, ...params };
+  constructor(@Inject(RESOLVED_MFA_OPTIONS) options: ResolvedMfaOptions) {
+    const { maxConcurrency, memoryCost, timeCost, parallelism } = options.hashing;
+    this.params = { memoryCost, timeCost, parallelism };
     this.limiter = new ConcurrencyLimiter(maxConcurrency);
+  }
+
+  /**
+   * Makes the dummy digest at startup, so the first miss of the process costs one verification
+   * like every other attempt, not a hash and a verification.
+   */
+  async onModuleInit(): Promise<void> {
+    await this.dummyDigest();
   }
 
   /** How many argon2 operations may run at once. */
@@ -37,7 +37,7 @@ export class RecoveryCodeHasher {
   /** argon2id digest (PHC string, salt included) of a canonical code. */
   hash(canonical: string): Promise<string> {
     return this.limiter.run(() =>
-      argon2.hash(canonical, { type: argon2.argon2id, ...this.params }),
+      argon2.hash(canonical, { ...this.params, type: argon2.argon2id }),
     );
   }
 
@@ -55,13 +55,4 @@ export class RecoveryCodeHasher {
     this.dummy ??= this.hash(randomBytes(16).toString('hex'));
     return this.dummy;
   }
-}
-
-/**
- * @internal One less than libuv's thread pool (so file system and DNS calls always find a thread),
- * and no more than the cores that can run the hashes.
- */
-export function defaultHashConcurrency(): number {
-  const pool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10) || 4;
-  return Math.max(1, Math.min(availableParallelism(), pool - 1));
 }

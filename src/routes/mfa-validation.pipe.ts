@@ -21,7 +21,8 @@ export class MfaValidationPipe implements PipeTransform {
     if (typeof body !== 'object' || Array.isArray(body)) {
       throw new BadRequestException(['request body must be a JSON object']);
     }
-    const instance = Object.assign(new dto(), body) as object;
+    // Own properties only: a JSON `__proto__` key must not swap the DTO's prototype (and its rules).
+    const instance = Object.defineProperties(new dto(), Object.getOwnPropertyDescriptors(body));
     const errors = await validate(instance, { forbidUnknownValues: true });
     if (errors.length > 0) {
       const messages = errors.flatMap((error) => Object.values(error.constraints ?? {}));
