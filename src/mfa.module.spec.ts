@@ -3,6 +3,7 @@ import { Controller, Module, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Auth } from './auth/auth.decorator.js';
 import { MfaAuthGuard } from './auth/mfa-auth.guard.js';
+import { MfaConfigurationError } from './mfa.exceptions.js';
 import { MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
 import { MfaModule } from './mfa.module.js';
 import { MfaService } from './mfa.service.js';
@@ -66,5 +67,13 @@ describe('MfaModule', () => {
         imports: [MfaModule.forRoot({ maxActiveCodes: 1000 })],
       }).compile(),
     ).rejects.toThrow('`maxActiveCodes` must be an integer from 1 to 100');
+  });
+
+  it('fails at startup with MfaConfigurationError for an unknown codeFormat', async () => {
+    const compiling = Test.createTestingModule({
+      imports: [MfaModule.forRoot({ codeFormat: 'emoji' as 'hex' })],
+    }).compile();
+    await expect(compiling).rejects.toBeInstanceOf(MfaConfigurationError);
+    await expect(compiling).rejects.toThrow("set `codeFormat` in MfaModule.forRoot() to 'hex'");
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
+import { MfaConfigurationError } from '../mfa-configuration.error.js';
 
 /**
  * The code presets. Each has at least 40 bits; see `describeRecoveryCodeFormat()`.
@@ -132,7 +133,7 @@ export function deriveLookupKey(userId: string, lookup: string): string {
 function specOf(format: RecoveryCodeFormat): FormatSpec {
   const spec = (FORMATS as Record<string, FormatSpec | undefined>)[format];
   if (!spec) {
-    throw new Error(
+    throw new MfaConfigurationError(
       `Unknown codeFormat "${String(format)}": set \`codeFormat\` in MfaModule.forRoot() to 'hex', 'base32' or 'digits'.`,
     );
   }
