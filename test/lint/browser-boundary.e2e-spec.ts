@@ -53,6 +53,19 @@ describe('the lint boundary of src/client and src/react (they run in browsers)',
     expect(errors).toHaveLength(2);
   });
 
+  it('applies the same rule in nested folders such as src/react/testing', async () => {
+    const errors = await restrictedImports(
+      'src/react/testing/probe.ts',
+      [
+        "import type { NestAuthClient } from '../../client/index.js';",
+        "import type { Probe as Sibling } from '../nest-auth.provider.js';",
+        "import { MfaService } from '../../mfa.service.js';",
+        'export type Probe = [NestAuthClient, Sibling, MfaService];',
+      ].join('\n'),
+    );
+    expect(errors).toEqual([expect.stringContaining('import only from src/client')]);
+  });
+
   it('leaves the specs free to boot a Nest server', async () => {
     expect(
       await restrictedImports(
