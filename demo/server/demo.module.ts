@@ -1,31 +1,48 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 // A real app imports these from '@nest-auth/mfa'; the demo runs the library's source.
 import { MfaModule } from '../../src/index.js';
-import { DemoSessionController } from './demo-session.controller.js';
-import { DemoSessions } from './demo-session.js';
-import { DemoUsers } from './demo-users.js';
+import { DemoAccounts } from './demo-accounts.js';
+import { FinishSignInOnRedeem, refusePendingSessions } from './demo-assurance.js';
+import { DemoController } from './demo.controller.js';
+import { DemoMailbox, DemoMailboxFeed } from './demo-mailbox.js';
+import { DemoSessions } from './demo-sessions.js';
 
-/** The demo app: the ready-made routes on the in-memory store, and a demo-only sign-in. */
+/** Settings the demo reads from the environment. */
+export interface DemoSettings {
+  /** `attemptWindowMs`: how long a lockout lasts. Default: the library's 15 minutes. */
+  attemptWindowMs?: number;
+}
+
+/**
+ * The demo app: accounts with a password and an authenticator (TOTP), the library's ready-made
+ * routes on the in-memory store, and a mailbox of the notices the app would send.
+ */
 @Module({})
 export class DemoModule {
-  static create(): DynamicModule {
-    const sessions = new DemoSessions();
-    const users = new DemoUsers();
+  static create(settings: DemoSettings = {}): DynamicModule {
+    const accounts = new DemoAccounts();
+    const sessions = new DemoSessions(accounts);
     return {
       module: DemoModule,
       imports: [
         MfaModule.forRoot({
-          // POST/PUT/GET/DELETE /me/mfa/recovery-codes, POST /me/mfa/recovery-codes/redeem,
-          // POST /me/mfa/reset, all behind @Auth().
+          // POST/PUT/GET/DELETE /me/mfa/recovery-codes, POST /me/mfa/recovery-codes/redeem and
+          // POST /me/mfa/reset. A password-only session may only redeem and reset.
           routes: true,
-          authenticate: (request) => sessions.userFor(request),
-          onMfaReset: (userId) => users.disableMfa(userId),
+          authenticate: (request) => refusePendingSessions(request, sessions.userFor(request)),
+          // A reset removes the authenticator: the next step is to enrol a new one.
+          onMfaReset: (userId) => accounts.disableMfa(userId),
+          attemptWindowMs: settings.attemptWindowMs,
         }),
       ],
-      controllers: [DemoSessionController],
+      controllers: [DemoController],
       providers: [
+        { provide: DemoAccounts, useValue: accounts },
         { provide: DemoSessions, useValue: sessions },
-        { provide: DemoUsers, useValue: users },
+        DemoMailbox,
+        DemoMailboxFeed,
+        { provide: APP_INTERCEPTOR, useClass: FinishSignInOnRedeem },
       ],
     };
   }
