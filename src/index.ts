@@ -78,3 +78,9 @@ export {
   InMemoryRecoveryCodeStore,
   type InMemoryRecoveryCodeStoreOptions,
 } from './store/in-memory-recovery-code.store.js';
+
+// GraphQL and WebSocket contexts: no import of @nestjs/graphql or @nestjs/websockets behind these.
+export {
+  captureUpgradeRequests,
+  type UpgradeRequestAdapter,
+} from './auth/context/upgrade-request.capture.js';
