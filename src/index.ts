@@ -76,6 +76,7 @@ export { Auth } from './auth/auth.decorator.js';
 export { CurrentUser } from './auth/current-user.decorator.js';
 export { isNestAuthUser, MfaAuthGuard } from './auth/mfa-auth.guard.js';
 export type { MfaAuthOptions } from './auth/mfa-auth-options.interface.js';
+export { MfaExceptionFilter } from './auth/mfa-exception.filter.js';
 export { RetryAfterInterceptor } from './auth/retry-after.interceptor.js';
 export type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 export { IsRecoveryCodeInput } from './dto/is-recovery-code-input.decorator.js';

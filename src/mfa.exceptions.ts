@@ -122,7 +122,8 @@ export class InvalidRecoveryCodeException extends HttpException {
 }
 
 /**
- * 429 `too_many_attempts`. `@Auth()` endpoints also send `Retry-After: <retryAfterSeconds>`.
+ * 429 `too_many_attempts`. On HTTP the response also carries `Retry-After: <retryAfterSeconds>`
+ * (set by `MfaExceptionFilter`, which `MfaModule` registers, on every route).
  * @publicApi
  */
 export class TooManyAttemptsException extends HttpException {

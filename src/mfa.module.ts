@@ -1,5 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { MfaAuthGuard } from './auth/mfa-auth.guard.js';
+import { MfaExceptionFilter } from './auth/mfa-exception.filter.js';
 import { RetryAfterInterceptor } from './auth/retry-after.interceptor.js';
 import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
 import { MFA_MODULE_OPTIONS } from './mfa.constants.js';
@@ -38,7 +40,8 @@ const storeProvider: Provider = {
 
 /**
  * MFA recovery codes for a Nest app. Exports `MfaService`, the store token, `MFA_MODULE_OPTIONS`
- * (the checked options) and the guard.
+ * (the checked options) and the guard, and registers `MfaExceptionFilter` app-wide so a 429
+ * carries `Retry-After` on every route.
  * @example
  * @Module({ imports: [MfaModule.forRoot({ onMfaReset: (userId) => users.disableMfa(userId) })] })
  * export class AppModule {}
@@ -53,6 +56,7 @@ const storeProvider: Provider = {
     MfaService,
     MfaAuthGuard,
     RetryAfterInterceptor,
+    { provide: APP_FILTER, useClass: MfaExceptionFilter },
   ],
   exports: [
     MfaService,

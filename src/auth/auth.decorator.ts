@@ -25,6 +25,7 @@ export function Auth(options: MfaAuthOptions = {}): MethodDecorator & ClassDecor
   return applyDecorators(
     SetMetadata(MFA_AUTH_OPTIONS_METADATA, checkAuthOptions(options)),
     UseGuards(MfaAuthGuard),
+    // Also sets `Retry-After` when the app's own filter, not MfaExceptionFilter, answers a 429.
     UseInterceptors(RetryAfterInterceptor),
   );
 }
