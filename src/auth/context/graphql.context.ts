@@ -16,7 +16,7 @@ export function graphqlRequest(graphqlContext: unknown): NestAuthRequest {
     if (isRequest(candidate)) return candidate;
   }
   throw new MfaConfigurationError(
-    '@Auth() and @CurrentUser() on a GraphQL resolver read the HTTP request from the GraphQL context, and found none: if you pass your own `context` to GraphQLModule.forRoot(), return the request in it as `req` (for example `context: ({ req }) => ({ req })`).',
+    '@Auth() and @CurrentUser() on a GraphQL resolver read the HTTP request from the GraphQL context, and found none: if you pass your own `context` to GraphQLModule.forRoot(), return the request in it as `req` (for example `context: ({ req }) => ({ req })`). Subscriptions have no HTTP request: authenticate them when the connection opens (`onConnect`) instead.',
   );
 }
 
