@@ -160,6 +160,17 @@ describe('MfaModule', () => {
     ).rejects.toThrow(message);
   });
 
+  it('fails at startup when a routes.guards class is not a guard', async () => {
+    class NotAGuard {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [MfaModule.forRoot({ routes: { guards: [NotAGuard as never] } })],
+    }).compile();
+    await expect(moduleRef.init()).rejects.toThrow(
+      '`routes.guards` holds NotAGuard, which has no canActivate()',
+    );
+    await moduleRef.close();
+  });
+
   it('merges the routes the factory returns over the import-time ones', async () => {
     const onRedeemed = () => ({ token: 't' });
     const moduleRef = await Test.createTestingModule({

@@ -10,6 +10,7 @@ import { ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { MfaAuthOptions } from '../auth/mfa-auth-options.interface.js';
 import { MfaAuthGuard } from '../auth/mfa-auth.guard.js';
+import { MfaConfigurationError } from '../mfa.exceptions.js';
 import { MFA_ROUTES_REAUTH_METADATA, RESOLVED_MFA_OPTIONS } from '../mfa.internal-constants.js';
 import type { ResolvedMfaOptions } from '../mfa.options.js';
 
@@ -72,7 +73,13 @@ export class MfaRoutesGuard extends MfaAuthGuard {
   // module imports. Without such a module (MfaModule as the root), MfaModule's own injector.
   private async instantiate(guard: CanActivate | Type<CanActivate>): Promise<CanActivate> {
     if (typeof guard !== 'function') return guard;
-    return (this.importerModuleRef() ?? this.moduleRef).create(guard);
+    const instance: unknown = await (this.importerModuleRef() ?? this.moduleRef).create(guard);
+    if (typeof (instance as Partial<CanActivate> | null)?.canActivate !== 'function') {
+      throw new MfaConfigurationError(
+        `\`routes.guards\` holds ${guard.name || 'a class'}, which has no canActivate(): list guard classes or instances only, such as AuthGuard('jwt').`,
+      );
+    }
+    return instance as CanActivate;
   }
 
   private importerModuleRef(): ModuleRef | undefined {
