@@ -6,8 +6,8 @@ import type { DemoAccounts } from './demo-accounts.js';
 export const DEMO_SESSION_COOKIE = 'demo_session';
 
 /**
- * The signed-in user as `authenticate` returns it: the shape of the guard issue's assurance model
- * (`mfaPending`, `authenticatedAt`), so `@Auth()` can tell a password-only session from a full one.
+ * The signed-in user as `authenticate` returns it. `mfaPending` and `authenticatedAt` are what
+ * `@Auth()` reads to tell a password-only session from a full one.
  */
 export interface DemoUser {
   [key: string]: unknown;

@@ -73,12 +73,6 @@ const refuse = {
       message:
         "That code doesn't match. Type the 6 digits your authenticator shows now, and try again.",
     }),
-  signedOut: () =>
-    new UnauthorizedException({
-      statusCode: 401,
-      error: 'unauthorized',
-      message: 'Your session has ended. Sign in again.',
-    }),
 };
 
 /**
@@ -127,15 +121,14 @@ export class DemoController {
   }
 
   /** Sign-in, second step: the code from the authenticator completes the session. */
+  @Auth({ allowMfaPending: true })
   @Post('session/totp')
   @HttpCode(HttpStatus.OK)
   totp(
-    @Req() request: NestAuthRequest,
+    @CurrentUser() user: DemoUser,
     @Body() body: CodeBody | undefined,
     @Res({ passthrough: true }) response: CookieResponse,
   ): DemoSessionView {
-    const user = this.sessions.userFor(request);
-    if (!user) throw refuse.signedOut();
     if (!this.accounts.verifySecondFactor(user.id, body?.code)) throw refuse.wrongTotp();
     response.setHeader('Set-Cookie', this.sessions.signedIn(user.id));
     return this.viewOf(user.id, false);
@@ -147,7 +140,7 @@ export class DemoController {
     response.setHeader('Set-Cookie', this.sessions.signOut());
   }
 
-  /** Enrolment, first step: a new secret for the authenticator. Needs a full session. */
+  /** Enrolment, first step: a new secret for the authenticator. `@Auth()`: a full session. */
   @Auth()
   @Post('authenticator')
   @Header('Cache-Control', 'no-store')
@@ -174,12 +167,11 @@ export class DemoController {
    * The messages the app would have emailed. A mailbox is not the app, so the demo shows it to
    * any session of the account, pending or not.
    */
+  @Auth({ allowMfaPending: true })
   @Get('mailbox')
   @Header('Cache-Control', 'no-store')
-  inbox(@Req() request: NestAuthRequest): { messages: DemoMail[] } {
-    const user = this.sessions.userFor(request);
-    if (!user) throw refuse.signedOut();
-    return { messages: this.mailbox.inbox(user.id) };
+  inbox(@CurrentUser('id') userId: string): { messages: DemoMail[] } {
+    return { messages: this.mailbox.inbox(userId) };
   }
 
   private view(user: DemoUser | null): DemoSessionView {

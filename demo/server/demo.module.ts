@@ -1,12 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 // A real app imports these from '@nest-auth/mfa'; the demo runs the library's source.
 import { MfaModule } from '../../src/index.js';
 import { DemoAccounts } from './demo-accounts.js';
-import { FinishSignInOnRedeem, refusePendingSessions } from './demo-assurance.js';
 import { DemoController } from './demo.controller.js';
 import { DemoMailbox, DemoMailboxFeed } from './demo-mailbox.js';
 import { DemoSessions } from './demo-sessions.js';
+
+/** The response method the demo's hooks use (Express). */
+interface CookieResponse {
+  setHeader(name: string, value: string): unknown;
+}
 
 /** Settings the demo reads from the environment. */
 export interface DemoSettings {
@@ -28,9 +31,17 @@ export class DemoModule {
       imports: [
         MfaModule.forRoot({
           // POST/PUT/GET/DELETE /me/mfa/recovery-codes, POST /me/mfa/recovery-codes/redeem and
-          // POST /me/mfa/reset. A password-only session may only redeem and reset.
-          routes: true,
-          authenticate: (request) => refusePendingSessions(request, sessions.userFor(request)),
+          // POST /me/mfa/reset. Generate, status and revoke need a full session; redeem and reset
+          // also take an MFA-pending one, which is what a user who lost the authenticator has.
+          routes: {
+            // A redeemed code stands in for the second factor: the session becomes full.
+            onRedeemed: ({ user, response }) => {
+              (response as CookieResponse).setHeader('Set-Cookie', sessions.signedIn(user.id));
+            },
+          },
+          // { id, name, mfaPending, authenticatedAt }: @Auth() refuses a pending session (401
+          // mfa_required) unless the route says `allowMfaPending`.
+          authenticate: (request) => sessions.userFor(request),
           // A reset removes the authenticator: the next step is to enrol a new one.
           onMfaReset: (userId) => accounts.disableMfa(userId),
           attemptWindowMs: settings.attemptWindowMs,
@@ -42,7 +53,6 @@ export class DemoModule {
         { provide: DemoSessions, useValue: sessions },
         DemoMailbox,
         DemoMailboxFeed,
-        { provide: APP_INTERCEPTOR, useClass: FinishSignInOnRedeem },
       ],
     };
   }
