@@ -13,6 +13,9 @@ export {
 } from './mfa.module-definition.js';
 export type {
   MfaModuleOptions,
+  MfaPepper,
+  MfaPepperKey,
+  MfaPepperRotation,
   NestAuthRequest,
   RecoveryCodeHashingOptions,
 } from './mfa-module-options.interface.js';

@@ -23,6 +23,31 @@ export interface RecoveryCodeHashingOptions {
 }
 
 /**
+ * A pepper key: a string (used as its UTF-8 bytes) or a `Buffer`, at least 32 bytes from a random
+ * generator, kept outside the store (an environment variable, a secret manager).
+ * @publicApi
+ */
+export type MfaPepperKey = string | Buffer;
+
+/**
+ * A pepper with rotation: new codes use `current`; codes issued under a `previous` key keep
+ * working until that key is removed.
+ * @publicApi
+ */
+export interface MfaPepperRotation {
+  /** The key new codes are issued under. */
+  current: MfaPepperKey;
+  /** Keys of codes issued earlier, newest first. Each adds one store read per attempt. Default: `[]`. */
+  previous?: readonly MfaPepperKey[];
+}
+
+/**
+ * The `pepper` option: one key, or a current key with previous ones.
+ * @publicApi
+ */
+export type MfaPepper = MfaPepperKey | MfaPepperRotation;
+
+/**
  * The HTTP request as the guard sees it: Express or Fastify, with `user` once authenticated.
  * @publicApi
  */
@@ -65,6 +90,14 @@ export interface MfaModuleOptions {
   lowCodesThreshold?: number;
   /** Whether `resetMfa()` also revokes the user's other codes. Default: `false`. */
   revokeAllOnReset?: boolean;
+  /**
+   * A secret key known only to the app: the lookup key becomes HMAC-SHA256(key, user id + lookup
+   * part) and the argon2id digest takes the key as argon2's `secret`, so a dump of the store alone
+   * allows no offline guessing at all. Each key must be at least 32 bytes; a shorter one fails at
+   * startup. Rotate with `{ current, previous }`: removing a key makes the codes issued under it
+   * fail with 401. See docs/security.md. Default: none (the lookup key is an unkeyed SHA-256).
+   */
+  pepper?: MfaPepper;
   /**
    * Disables the user's MFA in your app; called by `resetMfa()` after the code is consumed.
    * If it throws, the code is restored and the error propagates. Default: none (then `resetMfa()`

@@ -8,11 +8,15 @@ import {
   MAX_RECOVERY_CODES_PER_BATCH,
 } from './mfa.constants.js';
 import { MfaConfigurationError } from './mfa.exceptions.js';
-import type { MfaModuleOptions } from './mfa-module-options.interface.js';
+import type { MfaModuleOptions, MfaPepperKey } from './mfa-module-options.interface.js';
 import {
   describeRecoveryCodeFormat,
   type RecoveryCodeFormat,
 } from './codes/recovery-code.format.js';
+import { RecoveryCodeKeyring } from './codes/recovery-code.keyring.js';
+
+/** @internal Shortest pepper key accepted, in bytes: HMAC-SHA256's block of strength. */
+export const MIN_PEPPER_BYTES = 32;
 
 /** @internal Options with every default applied. */
 export interface ResolvedMfaOptions {
@@ -24,6 +28,8 @@ export interface ResolvedMfaOptions {
   revokeAllOnReset: boolean;
   onMfaReset?: (userId: string) => void | Promise<void>;
   hashing: ResolvedHashingOptions;
+  /** The pepper keys, current first; `null` without a pepper. */
+  pepper: RecoveryCodeKeyring | null;
 }
 
 /** @internal argon2id parameters and the hashing concurrency, with defaults applied. */
@@ -50,6 +56,7 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
       parallelism: options.hashing?.parallelism ?? DEFAULT_HASHING_OPTIONS.parallelism,
       maxConcurrency: options.hashing?.maxConcurrency ?? defaultHashConcurrency(),
     },
+    pepper: resolvePepper(options.pepper),
   };
   requireInteger('maxActiveCodes', resolved.maxActiveCodes, 1, MAX_RECOVERY_CODES_PER_BATCH);
   requireInteger('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER);
@@ -68,6 +75,53 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
     );
   }
   return resolved;
+}
+
+/**
+ * @internal Checks the pepper keys and copies them into a keyring. Messages name the key by its
+ * place in the option and its length, never its value.
+ */
+function resolvePepper(pepper: MfaModuleOptions['pepper']): RecoveryCodeKeyring | null {
+  if (pepper === undefined) return null;
+  if (isPepperKey(pepper)) return new RecoveryCodeKeyring([pepperBytes('pepper', pepper)]);
+  if (typeof pepper !== 'object' || pepper === null || !('current' in pepper)) {
+    throw new MfaConfigurationError(
+      '`pepper` must be a key (a string or Buffer of at least 32 bytes) or `{ current, previous? }`: fix it in MfaModule.forRoot().',
+    );
+  }
+  const previous: unknown = pepper.previous ?? [];
+  if (!Array.isArray(previous)) {
+    throw new MfaConfigurationError(
+      '`pepper.previous` must be an array of keys: fix it in MfaModule.forRoot().',
+    );
+  }
+  const keys = [
+    pepperBytes('pepper.current', pepper.current),
+    ...previous.map((key: unknown, i) => pepperBytes(`pepper.previous[${i}]`, key)),
+  ];
+  // A key listed twice would only cost a second store read per attempt.
+  return new RecoveryCodeKeyring(
+    keys.filter((key, i) => keys.findIndex((k) => k.equals(key)) === i),
+  );
+}
+
+function isPepperKey(value: unknown): value is MfaPepperKey {
+  return typeof value === 'string' || Buffer.isBuffer(value);
+}
+
+function pepperBytes(name: string, key: unknown): Buffer {
+  if (!isPepperKey(key)) {
+    throw new MfaConfigurationError(
+      `\`${name}\` must be a string or a Buffer: fix it in MfaModule.forRoot().`,
+    );
+  }
+  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+  if (bytes.length < MIN_PEPPER_BYTES) {
+    throw new MfaConfigurationError(
+      `\`${name}\` must be at least ${MIN_PEPPER_BYTES} bytes (got ${bytes.length}): generate one with \`openssl rand -base64 32\` and keep it outside the store, for example in an environment variable or a secret manager.`,
+    );
+  }
+  return bytes;
 }
 
 function requireInteger(name: string, value: number, min: number, max: number): void {

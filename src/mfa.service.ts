@@ -65,24 +65,9 @@ export class MfaService implements OnModuleDestroy {
     code: string;
   }> {
     requireUserId(userId);
-    for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
-      const code = generateRecoveryCodeValue(this.options.codeFormat);
-      const record = {
-        lookupKey: deriveLookupKey(userId, code.lookup),
-        digest: await this.hasher.hash(code.canonical),
-      };
-      const added = await this.guard('append', () =>
-        this.store.append(userId, record, this.options.maxActiveCodes),
-      );
-      if (added) {
-        this.emit({ type: 'generated', userId, count: 1, replaced: false });
-        return { code: code.display };
-      }
-    }
-    // Only reachable with a broken store: five random lookup parts cannot all collide.
-    throw new MfaConfigurationError(
-      'The recovery code store refused every new code as a duplicate: check that `append()` of your RecoveryCodeStore compares lookup keys of unused codes only.',
-    );
+    const code = await this.issueOne(userId);
+    this.emit({ type: 'generated', userId, count: 1, replaced: false });
+    return { code };
   }
 
   /**
@@ -109,8 +94,8 @@ export class MfaService implements OnModuleDestroy {
     const codes = distinctLookups(size, () => generateRecoveryCodeValue(this.options.codeFormat));
     const records = await Promise.all(
       codes.map(async (code) => ({
-        lookupKey: deriveLookupKey(userId, code.lookup),
-        digest: await this.hasher.hash(code.canonical),
+        lookupKey: this.currentLookupKey(userId, code.lookup),
+        digest: await this.hasher.hash(code.canonical, this.secret(0)),
       })),
     );
     await this.guard('replaceAll', () => this.store.replaceAll(userId, records));
@@ -191,8 +176,8 @@ export class MfaService implements OnModuleDestroy {
   }
 
   /**
-   * One attempt: validate, reserve, find by lookup key, one argon2 verification (against a dummy
-   * digest on a miss), compare-and-set consume.
+   * One attempt: validate, reserve, find by lookup key (under each pepper key), one argon2
+   * verification (against a dummy digest on a miss), compare-and-set consume.
    */
   private async verifyAndConsume(
     userId: string,
@@ -213,13 +198,17 @@ export class MfaService implements OnModuleDestroy {
     if (!reservation.allowed) throw new TooManyAttemptsException(reservation.retryAfterMs);
 
     const parsed = parseRecoveryCode(input, this.options.codeFormat);
-    const record = parsed
-      ? await this.guard('findActive', () =>
-          this.store.findActive(userId, deriveLookupKey(userId, parsed.lookup)),
-        )
+    const found = parsed
+      ? await this.findActive(userId, this.lookupKeys(userId, parsed.lookup))
       : null;
+    const record = found?.record ?? null;
     const digest = record?.digest ?? (await this.hasher.dummyDigest());
-    const matches = await this.hasher.verify(digest, parsed?.canonical ?? input);
+    // The key whose lookup found the record verifies it: one verification, whatever the keys.
+    const matches = await this.hasher.verify(
+      digest,
+      parsed?.canonical ?? input,
+      this.secret(found?.keyIndex ?? 0),
+    );
     const consumed =
       matches && record
         ? await this.guard('consume', () => this.store.consume(userId, record.id))
@@ -240,6 +229,59 @@ export class MfaService implements OnModuleDestroy {
       );
     });
     return { record, remaining: consumed.remaining };
+  }
+
+  /** Creates one code under the current pepper key and adds it; returns its display form. */
+  private async issueOne(userId: string): Promise<string> {
+    for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
+      const code = generateRecoveryCodeValue(this.options.codeFormat);
+      const [lookupKey, ...earlier] = this.lookupKeys(userId, code.lookup);
+      // A lookup part still active under a previous key would let one guess find two records.
+      if (earlier.length > 0 && (await this.findActive(userId, earlier))) continue;
+      const record = { lookupKey, digest: await this.hasher.hash(code.canonical, this.secret(0)) };
+      const added = await this.guard('append', () =>
+        this.store.append(userId, record, this.options.maxActiveCodes),
+      );
+      if (added) return code.display;
+    }
+    // Only reachable with a broken store: five random lookup parts cannot all collide.
+    throw new MfaConfigurationError(
+      'The recovery code store refused every new code as a duplicate: check that `append()` of your RecoveryCodeStore compares lookup keys of unused codes only.',
+    );
+  }
+
+  /**
+   * The user's unused record under the first of `lookupKeys` that finds one, and that key's
+   * index. Every key is read, in parallel, so the store reads do not depend on which key matches.
+   */
+  private async findActive(
+    userId: string,
+    lookupKeys: readonly string[],
+  ): Promise<{ record: StoredRecoveryCode; keyIndex: number } | null> {
+    const records = await Promise.all(
+      lookupKeys.map((lookupKey) =>
+        this.guard('findActive', () => this.store.findActive(userId, lookupKey)),
+      ),
+    );
+    const keyIndex = records.findIndex((record) => record !== null);
+    const record = records[keyIndex];
+    return record ? { record, keyIndex } : null;
+  }
+
+  /** The lookup keys of a lookup part: one per pepper key, the current key first. */
+  private lookupKeys(userId: string, lookup: string): string[] {
+    const keyring = this.options.pepper;
+    if (!keyring) return [deriveLookupKey(userId, lookup)];
+    return Array.from({ length: keyring.size }, (_, i) => keyring.lookupKey(i, userId, lookup));
+  }
+
+  private currentLookupKey(userId: string, lookup: string): string {
+    return this.options.pepper?.lookupKey(0, userId, lookup) ?? deriveLookupKey(userId, lookup);
+  }
+
+  /** argon2's `secret` for pepper key `index`; none without a pepper. */
+  private secret(index: number): Buffer | undefined {
+    return this.options.pepper?.secret(index);
   }
 
   private emitUsed(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {
