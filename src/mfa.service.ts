@@ -118,13 +118,15 @@ export class MfaService implements OnModuleDestroy {
   }> {
     requireUserId(userId);
     const { remaining } = await this.verifyAndConsume(userId, code);
+    await this.clearAttempts(userId);
     this.emitUsed(userId, 'redeem', remaining);
     return { remaining };
   }
 
   /**
    * Verifies and consumes one code, then calls `onMfaReset(userId)`. If the hook throws, the code
-   * is restored and the error propagates. Other codes stay valid unless `revokeAllOnReset`.
+   * is restored, the attempt stays counted, and the error propagates. Other codes stay valid unless
+   * `revokeAllOnReset`.
    * @throws MfaConfigurationError when no `onMfaReset` is configured, before touching the code.
    */
   async resetMfa(userId: string, code: string): Promise<void> {
@@ -145,8 +147,10 @@ export class MfaService implements OnModuleDestroy {
           `onMfaReset failed and a consumed recovery code of user ${userId} could not be restored`,
         );
       }
+      // The attempt stays counted: clearing it here would let failing resets forgive guesses.
       throw error;
     }
+    await this.clearAttempts(userId);
     if (this.options.revokeAllOnReset) {
       await this.guard('revokeAll', () => this.store.revokeAll(userId));
       this.emitUsed(userId, 'reset', 0);
@@ -177,7 +181,8 @@ export class MfaService implements OnModuleDestroy {
 
   /**
    * One attempt: validate, reserve, find by lookup key (under each pepper key), one argon2
-   * verification (against a dummy digest on a miss), compare-and-set consume.
+   * verification (against a dummy digest on a miss), compare-and-set consume. The caller clears
+   * the attempt counter once the effect of the code holds.
    */
   private async verifyAndConsume(
     userId: string,
@@ -221,14 +226,19 @@ export class MfaService implements OnModuleDestroy {
       }
       throw new InvalidRecoveryCodeException();
     }
-    // The code is spent and its effect is the caller's; a failure to clear the counter must not
-    // turn a success into an error.
+    return { record, remaining: consumed.remaining };
+  }
+
+  /**
+   * Forgets the attempts after a success whose effect held. The code is spent and its effect is
+   * the caller's: a failure to clear the counter must not turn a success into an error.
+   */
+  private async clearAttempts(userId: string): Promise<void> {
     await this.store.resetAttempts(userId).catch((error: unknown) => {
       this.logger.warn(
         `Could not clear recovery code attempts of user ${userId}: ${describe(error)}`,
       );
     });
-    return { record, remaining: consumed.remaining };
   }
 
   /** Creates one code under the current pepper key and adds it; returns its display form. */
