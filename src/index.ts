@@ -41,6 +41,15 @@ export type {
   RecoveryCodesRevokedEvent,
   RecoveryCodeUsedEvent,
 } from './mfa.events.js';
+export type {
+  MfaNotice,
+  MfaNoticeBase,
+  MfaNotify,
+  RecoveryCodesIssuedNotice,
+  RecoveryCodesLockedOutNotice,
+  RecoveryCodesRevokedNotice,
+  RecoveryCodeUsedNotice,
+} from './mfa.notices.js';
 export {
   INVALID_RECOVERY_CODE_MESSAGE,
   InvalidRecoveryCodeException,

@@ -1,5 +1,6 @@
 import type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 import type { RecoveryCodeFormat } from './codes/recovery-code.format.js';
+import type { MfaNotify } from './mfa.notices.js';
 import type { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 
 /**
@@ -98,6 +99,13 @@ export interface MfaModuleOptions {
    * fail with 401. See docs/security.md. Default: none (the lookup key is an unkeyed SHA-256).
    */
   pepper?: MfaPepper;
+  /**
+   * Receives a notice after codes are issued, a code is used, the codes are revoked, or a lockout
+   * starts, so the app can tell the user (by email, for example). Called after the action and not
+   * awaited: it never delays or fails it, and its errors are logged. A notice never carries a code.
+   * Default: none.
+   */
+  notify?: MfaNotify;
   /**
    * Disables the user's MFA in your app; called by `resetMfa()` after the code is consumed.
    * If it throws, the code is restored and the error propagates. Default: none (then `resetMfa()`

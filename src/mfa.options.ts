@@ -8,6 +8,7 @@ import {
   MAX_RECOVERY_CODES_PER_BATCH,
 } from './mfa.constants.js';
 import { MfaConfigurationError } from './mfa.exceptions.js';
+import type { MfaNotify } from './mfa.notices.js';
 import type { MfaModuleOptions, MfaPepperKey } from './mfa-module-options.interface.js';
 import {
   describeRecoveryCodeFormat,
@@ -30,6 +31,7 @@ export interface ResolvedMfaOptions {
   hashing: ResolvedHashingOptions;
   /** The pepper keys, current first; `null` without a pepper. */
   pepper: RecoveryCodeKeyring | null;
+  notify?: MfaNotify;
 }
 
 /** @internal argon2id parameters and the hashing concurrency, with defaults applied. */
@@ -57,6 +59,7 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
       maxConcurrency: options.hashing?.maxConcurrency ?? defaultHashConcurrency(),
     },
     pepper: resolvePepper(options.pepper),
+    notify: options.notify,
   };
   requireInteger('maxActiveCodes', resolved.maxActiveCodes, 1, MAX_RECOVERY_CODES_PER_BATCH);
   requireInteger('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER);
@@ -72,6 +75,11 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
   if (resolved.onMfaReset !== undefined && typeof resolved.onMfaReset !== 'function') {
     throw new MfaConfigurationError(
       '`onMfaReset` must be a function: set `onMfaReset: (userId) => …` in MfaModule.forRoot().',
+    );
+  }
+  if (resolved.notify !== undefined && typeof resolved.notify !== 'function') {
+    throw new MfaConfigurationError(
+      '`notify` must be a function: set `notify: (notice) => …` in MfaModule.forRoot().',
     );
   }
   return resolved;

@@ -9,6 +9,7 @@ import {
 import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
 import { MAX_RECOVERY_CODE_INPUT_LENGTH, MAX_RECOVERY_CODES_PER_BATCH } from './mfa.constants.js';
 import type { MfaEvent } from './mfa.events.js';
+import { MfaNotifier } from './mfa.notifier.js';
 import {
   InvalidRecoveryCodeException,
   MfaConfigurationError,
@@ -42,6 +43,7 @@ import {
 export class MfaService implements OnModuleDestroy {
   private readonly logger = new Logger(MFA_LOGGER_CONTEXT);
   private readonly events = new Subject<MfaEvent>();
+  private readonly notifier: MfaNotifier;
 
   /** Every lifecycle event, as it happens. Events carry user ids and never codes. */
   readonly events$: Observable<MfaEvent> = this.events.asObservable();
@@ -51,7 +53,9 @@ export class MfaService implements OnModuleDestroy {
     @Inject(RESOLVED_MFA_OPTIONS) private readonly options: ResolvedMfaOptions,
     @Inject(RecoveryCodeStore) private readonly store: RecoveryCodeStore,
     private readonly hasher: RecoveryCodeHasher,
-  ) {}
+  ) {
+    this.notifier = new MfaNotifier(options.notify, this.logger);
+  }
 
   /**
    * Creates one code and returns it; this is the only time it is visible. The user keeps the
@@ -67,6 +71,12 @@ export class MfaService implements OnModuleDestroy {
     requireUserId(userId);
     const code = await this.issueOne(userId);
     this.emit({ type: 'generated', userId, count: 1, replaced: false });
+    this.notifier.send({
+      kind: 'codes_issued',
+      userId,
+      replaced: false,
+      remaining: () => this.countRemaining(userId),
+    });
     return { code };
   }
 
@@ -100,6 +110,7 @@ export class MfaService implements OnModuleDestroy {
     );
     await this.guard('replaceAll', () => this.store.replaceAll(userId, records));
     this.emit({ type: 'generated', userId, count: size, replaced: true });
+    this.notifier.send({ kind: 'codes_issued', userId, replaced: true, remaining: size });
     return { codes: codes.map((code) => code.display) };
   }
 
@@ -119,7 +130,7 @@ export class MfaService implements OnModuleDestroy {
     requireUserId(userId);
     const { remaining } = await this.verifyAndConsume(userId, code);
     await this.clearAttempts(userId);
-    this.emitUsed(userId, 'redeem', remaining);
+    this.announceUse(userId, 'redeem', remaining);
     return { remaining };
   }
 
@@ -153,10 +164,11 @@ export class MfaService implements OnModuleDestroy {
     await this.clearAttempts(userId);
     if (this.options.revokeAllOnReset) {
       await this.guard('revokeAll', () => this.store.revokeAll(userId));
-      this.emitUsed(userId, 'reset', 0);
+      this.announceUse(userId, 'reset', 0);
       this.emit({ type: 'revoked', userId });
+      this.notifier.send({ kind: 'codes_revoked', userId, remaining: 0 });
     } else {
-      this.emitUsed(userId, 'reset', remaining);
+      this.announceUse(userId, 'reset', remaining);
     }
     this.emit({ type: 'reset', userId, revokedOthers: this.options.revokeAllOnReset });
   }
@@ -172,6 +184,7 @@ export class MfaService implements OnModuleDestroy {
     requireUserId(userId);
     await this.guard('revokeAll', () => this.store.revokeAll(userId));
     this.emit({ type: 'revoked', userId });
+    this.notifier.send({ kind: 'codes_revoked', userId, remaining: 0 });
   }
 
   /** @internal Completes `events$` when the app shuts down. */
@@ -223,6 +236,12 @@ export class MfaService implements OnModuleDestroy {
       this.emit({ type: 'failed_attempt', userId, attempts: reservation.attempts, maxAttempts });
       if (reservation.attempts >= maxAttempts) {
         this.emit({ type: 'locked_out', userId, until: new Date(Date.now() + attemptWindowMs) });
+        this.notifier.send({
+          kind: 'locked_out',
+          userId,
+          permanent: false,
+          remaining: () => this.countRemaining(userId),
+        });
       }
       throw new InvalidRecoveryCodeException();
     }
@@ -292,6 +311,15 @@ export class MfaService implements OnModuleDestroy {
   /** argon2's `secret` for pepper key `index`; none without a pepper. */
   private secret(index: number): Buffer | undefined {
     return this.options.pepper?.secret(index);
+  }
+
+  private countRemaining(userId: string): Promise<number> {
+    return this.store.status(userId).then((status) => status.remaining);
+  }
+
+  private announceUse(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {
+    this.emitUsed(userId, purpose, remaining);
+    this.notifier.send({ kind: 'code_used', userId, purpose, remaining });
   }
 
   private emitUsed(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {
