@@ -40,6 +40,7 @@ export type {
   RecoveryCodesGeneratedEvent,
   RecoveryCodesLowEvent,
   RecoveryCodesRevokedEvent,
+  RecoveryCodesUnlockedEvent,
   RecoveryCodeUsedEvent,
 } from './mfa.events.js';
 export type {
@@ -57,6 +58,7 @@ export {
   MfaConfigurationError,
   RECOVERY_CODE_COUNT_MESSAGE,
   RECOVERY_CODE_INPUT_MESSAGE,
+  RECOVERY_CODES_LOCKED_MESSAGE,
   RecoveryCodeInputException,
   RecoveryCodeStoreUnavailableException,
   STORE_UNAVAILABLE_MESSAGE,

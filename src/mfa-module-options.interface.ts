@@ -95,8 +95,11 @@ export interface MfaModuleOptions {
   /** Length of the attempt window, from its first attempt, in ms. Default: `900000` (15 min). */
   attemptWindowMs?: number;
   /**
-   * Failed checks in a row, across windows, after which the user's codes lock until a success
-   * resets the count. Default: `100` (NIST SP 800-63B-4 §3.2.2).
+   * Failed checks in a row, across windows, after which the user's codes lock: every attempt is
+   * refused with 429 (`permanent: true`, no `Retry-After`) until `unlockRecoveryCodes()` or a new
+   * set from `generateRecoveryCodes()`. Only a success resets the count. Of this and `maxAttempts`
+   * the smaller binds first. Above 100 it works but logs a startup warning: NIST SP 800-63B-4
+   * §3.2.2 allows no more. Default: `100`.
    */
   maxConsecutiveFailures?: number;
   /** A `low` event fires when a use leaves this many codes or fewer. Default: `2`. */

@@ -157,3 +157,20 @@ export function defaultHashConcurrency(): number {
   const pool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10) || 4;
   return Math.max(1, Math.min(availableParallelism(), pool - 1));
 }
+
+/** @internal The most consecutive failures NIST SP 800-63B-4 §3.2.2 allows. */
+export const NIST_MAX_CONSECUTIVE_FAILURES = 100;
+
+/**
+ * @internal Settings that work but fall short of a standard, one message each, for a startup
+ * warning. Each message names the option and the way up.
+ */
+export function weakSettingWarnings(resolved: ResolvedMfaOptions): string[] {
+  const warnings: string[] = [];
+  if (resolved.maxConsecutiveFailures > NIST_MAX_CONSECUTIVE_FAILURES) {
+    warnings.push(
+      `\`maxConsecutiveFailures\` ${resolved.maxConsecutiveFailures} is above the ${NIST_MAX_CONSECUTIVE_FAILURES} consecutive failed attempts that NIST SP 800-63B-4 §3.2.2 allows: keep it at ${NIST_MAX_CONSECUTIVE_FAILURES} or less outside tests and benchmarks.`,
+    );
+  }
+  return warnings;
+}

@@ -1,4 +1,11 @@
-import { HttpException, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import {
   deriveLookupKey,
@@ -25,7 +32,7 @@ import {
   PRINTABLE_ASCII,
   RESOLVED_MFA_OPTIONS,
 } from './mfa.internal-constants.js';
-import type { ResolvedMfaOptions } from './mfa.options.js';
+import { weakSettingWarnings, type ResolvedMfaOptions } from './mfa.options.js';
 import { AttemptStore } from './store/attempt-store.interface.js';
 import {
   RecoveryCodeStore,
@@ -41,7 +48,7 @@ import {
  * @publicApi
  */
 @Injectable()
-export class MfaService implements OnModuleDestroy {
+export class MfaService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(MFA_LOGGER_CONTEXT);
   private readonly events = new Subject<MfaEvent>();
   private readonly notifier: MfaNotifier;
@@ -57,6 +64,11 @@ export class MfaService implements OnModuleDestroy {
     private readonly hasher: RecoveryCodeHasher,
   ) {
     this.notifier = new MfaNotifier(options.notify, this.logger);
+  }
+
+  /** @internal Warns once at startup about settings that work but fall short of a standard. */
+  onModuleInit(): void {
+    for (const warning of weakSettingWarnings(this.options)) this.logger.warn(warning);
   }
 
   /**
@@ -84,7 +96,8 @@ export class MfaService implements OnModuleDestroy {
 
   /**
    * Creates a fresh set of `count` codes (default `maxActiveCodes`) that atomically replaces
-   * every earlier code. Hashing runs concurrently on libuv's thread pool.
+   * every earlier code, and lifts a consecutive-failure lock. Call it from a fully signed-in
+   * session only. Hashing runs concurrently on libuv's thread pool.
    */
   async generateRecoveryCodes(
     userId: string,
@@ -111,6 +124,8 @@ export class MfaService implements OnModuleDestroy {
       })),
     );
     await this.guard('replaceAll', () => this.store.replaceAll(userId, records));
+    // A new set starts afresh: it lifts a consecutive-failure lock and clears the window.
+    await this.clearAttempts(userId);
     this.emit({ type: 'generated', userId, count: size, replaced: true });
     this.notifier.send({ kind: 'codes_issued', userId, replaced: true, remaining: size });
     return { codes: codes.map((code) => code.display) };
@@ -120,7 +135,8 @@ export class MfaService implements OnModuleDestroy {
    * Verifies and consumes one code, for example to sign in instead of TOTP.
    * @throws RecoveryCodeInputException (400) for malformed input, before any hashing.
    * @throws InvalidRecoveryCodeException (401) for a wrong, unknown, used or revoked code.
-   * @throws TooManyAttemptsException (429) once `maxAttempts` is reached; nothing is consumed.
+   * @throws TooManyAttemptsException (429) once `maxAttempts` is reached in the window, or while
+   * the codes are locked after `maxConsecutiveFailures` (`permanent`); nothing is consumed.
    */
   async redeemRecoveryCode(
     userId: string,
@@ -160,7 +176,13 @@ export class MfaService implements OnModuleDestroy {
           `onMfaReset failed and a consumed recovery code of user ${userId} could not be restored`,
         );
       }
-      // The attempt stays counted: clearing it here would let failing resets forgive guesses.
+      // A valid code whose effect failed: not a failure in a row, but the window keeps the
+      // attempt, so failing resets can neither forgive guesses nor lock the user out.
+      await this.attempts.releaseFailure(userId).catch((releaseError: unknown) => {
+        this.logger.warn(
+          `Could not uncount the failure of user ${userId} after onMfaReset failed: ${describe(releaseError)}`,
+        );
+      });
       throw error;
     }
     await this.clearAttempts(userId);
@@ -187,6 +209,18 @@ export class MfaService implements OnModuleDestroy {
     await this.guard('revokeAll', () => this.store.revokeAll(userId));
     this.emit({ type: 'revoked', userId });
     this.notifier.send({ kind: 'codes_revoked', userId, remaining: 0 });
+  }
+
+  /**
+   * An admin action: lifts the user's consecutive-failure lock and clears the attempt window, so
+   * the codes the user holds work again. Does not touch the codes.
+   * @example
+   * await mfa.unlockRecoveryCodes(userId); // after support has verified the user
+   */
+  async unlockRecoveryCodes(userId: string): Promise<void> {
+    requireUserId(userId);
+    await this.guard('resetAttempts', () => this.attempts.resetAttempts(userId));
+    this.emit({ type: 'unlocked', userId });
   }
 
   /** @internal Completes `events$` when the app shuts down. */
@@ -219,7 +253,9 @@ export class MfaService implements OnModuleDestroy {
         maxConsecutiveFailures,
       }),
     );
-    if (!reservation.allowed) throw new TooManyAttemptsException(reservation.retryAfterMs);
+    if (!reservation.allowed) {
+      throw new TooManyAttemptsException(reservation.locked ? null : reservation.retryAfterMs);
+    }
 
     const parsed = parseRecoveryCode(input, this.options.codeFormat);
     const found = parsed
@@ -239,13 +275,29 @@ export class MfaService implements OnModuleDestroy {
         : null;
 
     if (!record || !consumed) {
-      this.emit({ type: 'failed_attempt', userId, attempts: reservation.attempts, maxAttempts });
-      if (reservation.attempts >= maxAttempts) {
-        this.emit({ type: 'locked_out', userId, until: new Date(Date.now() + attemptWindowMs) });
+      const { attempts, failures } = reservation;
+      this.emit({
+        type: 'failed_attempt',
+        userId,
+        attempts,
+        maxAttempts,
+        failures,
+        maxConsecutiveFailures,
+      });
+      // The store hands out each failure count once, so only the attempt that reached the cap
+      // (and failed) announces the lock: it fires once per lock, however many attempts race.
+      const permanent = failures >= maxConsecutiveFailures;
+      if (permanent || attempts >= maxAttempts) {
+        this.emit({
+          type: 'locked_out',
+          userId,
+          until: permanent ? null : new Date(Date.now() + attemptWindowMs),
+          permanent,
+        });
         this.notifier.send({
           kind: 'locked_out',
           userId,
-          permanent: false,
+          permanent,
           remaining: () => this.countRemaining(userId),
         });
       }

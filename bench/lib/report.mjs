@@ -178,7 +178,7 @@ export function markdown(results, { chartFile }) {
       '- Everything runs in one process against the built `dist/` through the package export map, with `MfaModule.forRoot()` in a Nest application context, as an app uses it.',
       '- Each comparison is **interleaved**: every round runs each variant once, in an order that rotates every round (A B C, B C A, C A B, …), so drift and CPU contention from elsewhere fall on all variants alike. Two warm-up rounds are discarded.',
       '- Ratios divide the library’s median by the baseline’s median (and p95 by p95), both from the same interleaved run. Targets are checked on the median ratio.',
-      '- The baseline for one attempt is one `argon2.verify` at the same parameters. The lockout is disabled for the run (`maxAttempts: Number.MAX_SAFE_INTEGER`) so every attempt reaches the hash.',
+      '- The baseline for one attempt is one `argon2.verify` at the same parameters. The lockout is disabled for the run (`maxAttempts` and `maxConsecutiveFailures` at `Number.MAX_SAFE_INTEGER`) so every attempt reaches the hash.',
       '- “Unknown lookup part” is a random well-formed code: the store finds nothing and the dummy digest is verified. “Known lookup part, wrong secret” reuses the first group of a stored code: the record is found and its digest verified.',
       '- The naive baseline exists only in the bench: no lookup key, verify the guess against every stored digest in turn, as a scan-all design does. It runs in its own interleaved phase with its own raw-verify baseline, with fewer rounds because one sample at 100 codes costs 100 verifications.',
       '- Successful redemptions and resets use codes generated before timing starts; each sample consumes a fresh code.',
