@@ -88,7 +88,11 @@ export interface MfaModuleOptions {
    * Default: `'hex'`.
    */
   codeFormat?: RecoveryCodeFormat;
-  /** argon2id parameters. Default: `{ memoryCost: 19456, timeCost: 2, parallelism: 1 }`. */
+  /**
+   * argon2id parameters. Below OWASP's minimum (m=47104 t=1, m=19456 t=2, m=12288 t=3, m=9216 t=4
+   * or m=7168 t=5) they work but log a startup warning naming the parameter to raise.
+   * Default: `{ memoryCost: 19456, timeCost: 2, parallelism: 1 }`.
+   */
   hashing?: RecoveryCodeHashingOptions;
   /** Checks allowed per user within `attemptWindowMs`, successful or not. Default: `5`. */
   maxAttempts?: number;

@@ -158,6 +158,18 @@ export function defaultHashConcurrency(): number {
   return Math.max(1, Math.min(availableParallelism(), pool - 1));
 }
 
+/**
+ * @internal OWASP's Password Storage Cheat Sheet: argon2id configurations of equal strength, as
+ * [memoryCost in KiB, timeCost] with parallelism 1. Any of them is the minimum.
+ */
+export const OWASP_ARGON2ID_MINIMUMS: readonly (readonly [number, number])[] = [
+  [47_104, 1],
+  [19_456, 2],
+  [12_288, 3],
+  [9_216, 4],
+  [7_168, 5],
+];
+
 /** @internal The most consecutive failures NIST SP 800-63B-4 §3.2.2 allows. */
 export const NIST_MAX_CONSECUTIVE_FAILURES = 100;
 
@@ -167,6 +179,20 @@ export const NIST_MAX_CONSECUTIVE_FAILURES = 100;
  */
 export function weakSettingWarnings(resolved: ResolvedMfaOptions): string[] {
   const warnings: string[] = [];
+  const { memoryCost, timeCost } = resolved.hashing;
+  // Memory needed at this many passes; past five passes OWASP lists no lower memory.
+  const needed = (passes: number): number =>
+    OWASP_ARGON2ID_MINIMUMS.find(([, t]) => t === Math.min(passes, 5))?.[0] ?? Infinity;
+  if (memoryCost < needed(timeCost)) {
+    const list = OWASP_ARGON2ID_MINIMUMS.map(([m, t]) => `m=${m} t=${t}`).join(', ');
+    // Name the parameter to raise: passes when more of them would do at this memory, else memory.
+    const enoughPasses = OWASP_ARGON2ID_MINIMUMS.find(([m, t]) => t > timeCost && memoryCost >= m);
+    warnings.push(
+      enoughPasses
+        ? `\`hashing.timeCost\` ${timeCost} at \`hashing.memoryCost\` ${memoryCost} KiB is below the OWASP minimum for argon2id (${list}, p=1): raise \`hashing.timeCost\` to ${enoughPasses[1]}, or \`hashing.memoryCost\` to ${needed(timeCost)}.`
+        : `\`hashing.memoryCost\` ${memoryCost} KiB at \`hashing.timeCost\` ${timeCost} is below the OWASP minimum for argon2id (${list}, p=1): raise \`hashing.memoryCost\` to ${needed(timeCost)}.`,
+    );
+  }
   if (resolved.maxConsecutiveFailures > NIST_MAX_CONSECUTIVE_FAILURES) {
     warnings.push(
       `\`maxConsecutiveFailures\` ${resolved.maxConsecutiveFailures} is above the ${NIST_MAX_CONSECUTIVE_FAILURES} consecutive failed attempts that NIST SP 800-63B-4 §3.2.2 allows: keep it at ${NIST_MAX_CONSECUTIVE_FAILURES} or less outside tests and benchmarks.`,
