@@ -30,6 +30,7 @@ export {
   MAX_RECOVERY_CODES_PER_BATCH,
 } from './mfa.constants.js';
 export { MfaService } from './mfa.service.js';
+export type { RedeemRecoveryCodeResult, ResetMfaResult } from './mfa-results.interface.js';
 export type {
   MfaEvent,
   MfaEventBase,

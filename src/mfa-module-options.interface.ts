@@ -126,6 +126,12 @@ export interface MfaModuleOptions {
    */
   notify?: MfaNotify;
   /**
+   * Whether a successful `redeemRecoveryCode()` or `resetMfa()` also issues one new code in place
+   * of the used one (NIST SP 800-63B-4 §4.2.1.1), returned as `replacement` to show once. The
+   * number of codes left stays the same. Default: `false`.
+   */
+  replaceOnUse?: boolean;
+  /**
    * Disables the user's MFA in your app; called by `resetMfa()` after the code is consumed.
    * If it throws, the code is restored and the error propagates. Default: none (then `resetMfa()`
    * fails with a configuration error and leaves the code untouched).

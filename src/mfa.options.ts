@@ -34,6 +34,7 @@ export interface ResolvedMfaOptions {
   /** The pepper keys, current first; `null` without a pepper. */
   pepper: RecoveryCodeKeyring | null;
   notify?: MfaNotify;
+  replaceOnUse: boolean;
 }
 
 /** @internal argon2id parameters and the hashing concurrency, with defaults applied. */
@@ -63,6 +64,7 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
     },
     pepper: resolvePepper(options.pepper),
     notify: options.notify,
+    replaceOnUse: options.replaceOnUse ?? false,
   };
   requireInteger('maxActiveCodes', resolved.maxActiveCodes, 1, MAX_RECOVERY_CODES_PER_BATCH);
   requireInteger('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER);
@@ -89,6 +91,11 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
   if (resolved.notify !== undefined && typeof resolved.notify !== 'function') {
     throw new MfaConfigurationError(
       '`notify` must be a function: set `notify: (notice) => …` in MfaModule.forRoot().',
+    );
+  }
+  if (typeof resolved.replaceOnUse !== 'boolean') {
+    throw new MfaConfigurationError(
+      '`replaceOnUse` must be true or false: fix it in MfaModule.forRoot().',
     );
   }
   return resolved;

@@ -17,6 +17,7 @@ import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
 import { MAX_RECOVERY_CODE_INPUT_LENGTH, MAX_RECOVERY_CODES_PER_BATCH } from './mfa.constants.js';
 import type { MfaEvent } from './mfa.events.js';
 import { MfaNotifier } from './mfa.notifier.js';
+import type { RedeemRecoveryCodeResult, ResetMfaResult } from './mfa-results.interface.js';
 import {
   InvalidRecoveryCodeException,
   MfaConfigurationError,
@@ -132,33 +133,35 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Verifies and consumes one code, for example to sign in instead of TOTP.
+   * Verifies and consumes one code, for example to sign in instead of TOTP. With `replaceOnUse`, it
+   * also issues one new code in its place, returned as `replacement` to show once, so the number of
+   * codes left stays the same.
    * @throws RecoveryCodeInputException (400) for malformed input, before any hashing.
    * @throws InvalidRecoveryCodeException (401) for a wrong, unknown, used or revoked code.
    * @throws TooManyAttemptsException (429) once `maxAttempts` is reached in the window, or while
    * the codes are locked after `maxConsecutiveFailures` (`permanent`); nothing is consumed.
    */
-  async redeemRecoveryCode(
-    userId: string,
-    code: string,
-  ): Promise<{
-    /** Unused codes the user has left. */
-    remaining: number;
-  }> {
+  async redeemRecoveryCode(userId: string, code: string): Promise<RedeemRecoveryCodeResult> {
     requireUserId(userId);
-    const { remaining } = await this.verifyAndConsume(userId, code);
+    const consumed = await this.verifyAndConsume(userId, code);
     await this.clearAttempts(userId);
+    const replacement = this.options.replaceOnUse
+      ? await this.replace(userId, 'redeem')
+      : undefined;
+    const remaining = consumed.remaining + (replacement ? 1 : 0);
     this.announceUse(userId, 'redeem', remaining);
-    return { remaining };
+    if (replacement) this.announceReplacement(userId, remaining);
+    return replacement === undefined ? { remaining } : { remaining, replacement };
   }
 
   /**
    * Verifies and consumes one code, then calls `onMfaReset(userId)`. If the hook throws, the code
    * is restored, the attempt stays counted, and the error propagates. Other codes stay valid unless
-   * `revokeAllOnReset`.
+   * `revokeAllOnReset`. With `replaceOnUse`, it then issues one new code (after the revocation, if
+   * any), resolved as `{ replacement }`; without it, it resolves `undefined`.
    * @throws MfaConfigurationError when no `onMfaReset` is configured, before touching the code.
    */
-  async resetMfa(userId: string, code: string): Promise<void> {
+  async resetMfa(userId: string, code: string): Promise<ResetMfaResult | undefined> {
     const onMfaReset = this.options.onMfaReset;
     if (!onMfaReset) {
       throw new MfaConfigurationError(
@@ -186,15 +189,18 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
       throw error;
     }
     await this.clearAttempts(userId);
-    if (this.options.revokeAllOnReset) {
-      await this.guard('revokeAll', () => this.store.revokeAll(userId));
-      this.announceUse(userId, 'reset', 0);
+    const { revokeAllOnReset, replaceOnUse } = this.options;
+    if (revokeAllOnReset) await this.guard('revokeAll', () => this.store.revokeAll(userId));
+    const replacement = replaceOnUse ? await this.replace(userId, 'reset') : undefined;
+    const left = (revokeAllOnReset ? 0 : remaining) + (replacement ? 1 : 0);
+    this.announceUse(userId, 'reset', left);
+    if (revokeAllOnReset) {
       this.emit({ type: 'revoked', userId });
       this.notifier.send({ kind: 'codes_revoked', userId, remaining: 0 });
-    } else {
-      this.announceUse(userId, 'reset', remaining);
     }
-    this.emit({ type: 'reset', userId, revokedOthers: this.options.revokeAllOnReset });
+    if (replacement) this.announceReplacement(userId, left);
+    this.emit({ type: 'reset', userId, revokedOthers: revokeAllOnReset });
+    return replacement === undefined ? undefined : { replacement };
   }
 
   /** How many codes remain and when they were generated and last used. Never codes. */
@@ -338,6 +344,21 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * `replaceOnUse`: one new code in place of the used one. The used code stays used whatever
+   * happens here, so a failure is logged and reported as `null`, never thrown.
+   */
+  private async replace(userId: string, purpose: 'redeem' | 'reset'): Promise<string | null> {
+    try {
+      return await this.issueOne(userId);
+    } catch (error) {
+      this.logger.error(
+        `Could not issue the replacement recovery code of user ${userId} after a ${purpose}; the used code stays used: ${describe(error)}`,
+      );
+      return null;
+    }
+  }
+
+  /**
    * The user's unused record under the first of `lookupKeys` that finds one, and that key's
    * index. Every key is read, in parallel, so the store reads do not depend on which key matches.
    */
@@ -378,6 +399,11 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   private announceUse(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {
     this.emitUsed(userId, purpose, remaining);
     this.notifier.send({ kind: 'code_used', userId, purpose, remaining });
+  }
+
+  private announceReplacement(userId: string, remaining: number): void {
+    this.emit({ type: 'generated', userId, count: 1, replaced: false });
+    this.notifier.send({ kind: 'codes_issued', userId, replaced: false, remaining });
   }
 
   private emitUsed(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {

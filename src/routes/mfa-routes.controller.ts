@@ -17,6 +17,7 @@ import { GenerateRecoveryCodesDto } from '../dto/generate-recovery-codes.dto.js'
 import { RedeemRecoveryCodeDto } from '../dto/redeem-recovery-code.dto.js';
 import { ResetMfaDto } from '../dto/reset-mfa.dto.js';
 import { MfaService } from '../mfa.service.js';
+import type { RedeemRecoveryCodeResult } from '../mfa-results.interface.js';
 import type { RecoveryCodeStatus } from '../store/recovery-code-store.interface.js';
 import { MfaValidationPipe } from './mfa-validation.pipe.js';
 
@@ -71,23 +72,26 @@ export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH
       await this.mfa.revokeRecoveryCodes(userId);
     }
 
+    // With replaceOnUse these answers carry a new code: no-store, like every response with codes.
     @Post('recovery-codes/redeem')
     @HttpCode(HttpStatus.OK)
+    @Header('Cache-Control', 'no-store')
     redeem(
       @CurrentUser('id') userId: string,
       @Body() body: RedeemRecoveryCodeDto,
-    ): Promise<{ remaining: number }> {
+    ): Promise<RedeemRecoveryCodeResult> {
       return this.mfa.redeemRecoveryCode(userId, body.code);
     }
 
     @Post('reset')
     @HttpCode(HttpStatus.OK)
+    @Header('Cache-Control', 'no-store')
     async reset(
       @CurrentUser('id') userId: string,
       @Body() body: ResetMfaDto,
-    ): Promise<{ reset: true }> {
-      await this.mfa.resetMfa(userId, body.code);
-      return { reset: true };
+    ): Promise<{ reset: true; replacement?: string | null }> {
+      const result = await this.mfa.resetMfa(userId, body.code);
+      return result ? { reset: true, replacement: result.replacement } : { reset: true };
     }
   }
   return MfaRoutesController;
