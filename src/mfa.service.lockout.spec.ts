@@ -101,6 +101,17 @@ describe('MfaService lockout', () => {
       expect(await mfa.getRecoveryCodeStatus('alice')).toMatchObject({ remaining: 1 });
     });
 
+    it('locks after 100 failures in a row by default, the most NIST SP 800-63B-4 allows', async () => {
+      const { mfa, verify } = await setup({ maxAttempts: 1000 });
+      const { code } = await mfa.generateRecoveryCode('alice');
+      const outcomes: (number | 'hook')[] = [];
+      for (let i = 0; i < 101; i++)
+        outcomes.push(await status(mfa.redeemRecoveryCode('alice', WRONG)));
+      expect(outcomes).toEqual([...Array(100).fill(401), 429]);
+      expect(verify).toHaveBeenCalledTimes(100);
+      expect((await refusal(mfa.redeemRecoveryCode('alice', code))).permanent).toBe(true);
+    });
+
     it('counts only failures in a row: a success resets the count', async () => {
       const { mfa } = await setup({ maxAttempts: 100, maxConsecutiveFailures: 5 });
       const { codes } = await mfa.generateRecoveryCodes('alice', 2);
