@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { HttpException } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { FAST_HASHING } from './codes/testing/fast-hashing.js';
 import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
 import type { MfaEvent } from './mfa.events.js';
 import { TooManyAttemptsException } from './mfa.exceptions.js';
@@ -10,7 +11,6 @@ import { MfaService } from './mfa.service.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
 
-const FAST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const WRONG = 'ffffffff-ffff-ffff-ffff';
 
 const modules: TestingModule[] = [];

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { FAST_HASHING } from './codes/testing/fast-hashing.js';
 import { MfaModule } from './mfa.module.js';
 import type { MfaNotice } from './mfa.notices.js';
 import { MfaService } from './mfa.service.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
 
-const FAST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const WRONG = 'ffffffff-ffff-ffff-ffff';
 
 const modules: TestingModule[] = [];

@@ -3,6 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import argon2 from 'argon2';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
+import { FAST_HASHING } from './codes/testing/fast-hashing.js';
 import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
 import { InvalidRecoveryCodeException, MfaConfigurationError } from './mfa.exceptions.js';
 import { MfaModule } from './mfa.module.js';
@@ -12,7 +13,6 @@ import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
 import type { NewRecoveryCodeRecord } from './store/recovery-code-store.interface.js';
 
-const FAST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const KEY_1 = randomBytes(32);
 const KEY_2 = randomBytes(32).toString('base64'); // a string key: its 44 UTF-8 bytes
 const KEY_3 = randomBytes(48);

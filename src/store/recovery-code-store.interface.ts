@@ -3,7 +3,7 @@
  * @publicApi
  */
 export interface NewRecoveryCodeRecord {
-  /** SHA-256 of the user id and the code's non-secret lookup part (base64url). */
+  /** SHA-256 of the user id and the code's non-secret lookup part, HMAC-SHA256 under the pepper when one is set (base64url). */
   lookupKey: string;
   /** argon2id digest of the whole code (PHC string). */
   digest: string;
