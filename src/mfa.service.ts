@@ -35,6 +35,7 @@ import {
 } from './mfa.internal-constants.js';
 import { weakSettingWarnings, type ResolvedMfaOptions } from './mfa.options.js';
 import { AttemptStore } from './store/attempt-store.interface.js';
+import type { MfaResetContext, RedeemRecoveryCodeOptions } from './mfa-module-options.interface.js';
 import {
   RecoveryCodeStore,
   type ActiveRecoveryCode,
@@ -133,17 +134,28 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Verifies and consumes one code, for example to sign in instead of TOTP. With `replaceOnUse`, it
-   * also issues one new code in its place, returned as `replacement` to show once, so the number of
-   * codes left stays the same.
+   * Verifies and consumes one code, for example to sign in instead of TOTP. `options.onRedeemed`
+   * runs once the code is consumed; if it throws, the code is restored and the error propagates.
+   * With `replaceOnUse`, a redemption that holds also issues one new code in its place, returned as
+   * `replacement` to show once, so the number of codes left stays the same.
    * @throws RecoveryCodeInputException (400) for malformed input, before any hashing.
    * @throws InvalidRecoveryCodeException (401) for a wrong, unknown, used or revoked code.
    * @throws TooManyAttemptsException (429) once `maxAttempts` is reached in the window, or while
    * the codes are locked after `maxConsecutiveFailures` (`permanent`); nothing is consumed.
    */
-  async redeemRecoveryCode(userId: string, code: string): Promise<RedeemRecoveryCodeResult> {
+  async redeemRecoveryCode(
+    userId: string,
+    code: string,
+    options: RedeemRecoveryCodeOptions = {},
+  ): Promise<RedeemRecoveryCodeResult> {
     requireUserId(userId);
     const consumed = await this.verifyAndConsume(userId, code);
+    const { onRedeemed } = options;
+    if (onRedeemed) {
+      await this.restoreOnFailure(userId, consumed.record, 'onRedeemed', () =>
+        onRedeemed({ remaining: consumed.remaining }),
+      );
+    }
     await this.clearAttempts(userId);
     const replacement = this.options.replaceOnUse
       ? await this.replace(userId, 'redeem')
@@ -155,13 +167,18 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Verifies and consumes one code, then calls `onMfaReset(userId)`. If the hook throws, the code
-   * is restored, the attempt stays counted, and the error propagates. Other codes stay valid unless
-   * `revokeAllOnReset`. With `replaceOnUse`, it then issues one new code (after the revocation, if
-   * any), resolved as `{ replacement }`; without it, it resolves `undefined`.
+   * Verifies and consumes one code, then calls `onMfaReset(userId, context)` (the ready-made route
+   * passes `{ request }`). If the hook throws, the code is restored, the attempt stays counted, and
+   * the error propagates. Other codes stay valid unless `revokeAllOnReset`. With `replaceOnUse`, it
+   * then issues one new code (after the revocation, if any), resolved as `{ replacement }`; without
+   * it, it resolves `undefined`.
    * @throws MfaConfigurationError when no `onMfaReset` is configured, before touching the code.
    */
-  async resetMfa(userId: string, code: string): Promise<ResetMfaResult | undefined> {
+  async resetMfa(
+    userId: string,
+    code: string,
+    context?: MfaResetContext,
+  ): Promise<ResetMfaResult | undefined> {
     const onMfaReset = this.options.onMfaReset;
     if (!onMfaReset) {
       throw new MfaConfigurationError(
@@ -170,24 +187,7 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
     }
     requireUserId(userId);
     const { record, remaining } = await this.verifyAndConsume(userId, code);
-    try {
-      await onMfaReset(userId);
-    } catch (error) {
-      const restored = await this.store.restore(userId, record.id).catch(() => false);
-      if (!restored) {
-        this.logger.error(
-          `onMfaReset failed and a consumed recovery code of user ${userId} could not be restored`,
-        );
-      }
-      // A valid code whose effect failed: not a failure in a row, but the window keeps the
-      // attempt, so failing resets can neither forgive guesses nor lock the user out.
-      await this.attempts.releaseFailure(userId).catch((releaseError: unknown) => {
-        this.logger.warn(
-          `Could not uncount the failure of user ${userId} after onMfaReset failed: ${describe(releaseError)}`,
-        );
-      });
-      throw error;
-    }
+    await this.restoreOnFailure(userId, record, 'onMfaReset', () => onMfaReset(userId, context));
     await this.clearAttempts(userId);
     const { revokeAllOnReset, replaceOnUse } = this.options;
     if (revokeAllOnReset) await this.guard('revokeAll', () => this.store.revokeAll(userId));
@@ -404,6 +404,33 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   private announceReplacement(userId: string, remaining: number): void {
     this.emit({ type: 'generated', userId, count: 1, replaced: false });
     this.notifier.send({ kind: 'codes_issued', userId, replaced: false, remaining });
+  }
+
+  /** Runs a consumed code's effect; if it throws, the code is restored, so it is never burned. */
+  private async restoreOnFailure(
+    userId: string,
+    record: ActiveRecoveryCode,
+    hook: string,
+    effect: () => void | Promise<void>,
+  ): Promise<void> {
+    try {
+      await effect();
+    } catch (error) {
+      const restored = await this.store.restore(userId, record.id).catch(() => false);
+      if (!restored) {
+        this.logger.error(
+          `${hook} failed and a consumed recovery code of user ${userId} could not be restored`,
+        );
+      }
+      // A valid code whose effect failed: not a failure in a row, but the window keeps the
+      // attempt, so failing hooks can neither forgive guesses nor lock the user out.
+      await this.attempts.releaseFailure(userId).catch((releaseError: unknown) => {
+        this.logger.warn(
+          `Could not uncount the failure of user ${userId} after ${hook} failed: ${describe(releaseError)}`,
+        );
+      });
+      throw error;
+    }
   }
 
   private emitUsed(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {
