@@ -214,6 +214,26 @@ describe('MfaService lockout', () => {
     });
   });
 
+  describe('when the effect of a valid code fails', () => {
+    it('does not forgive guesses when onRedeemed throws either, and does not count it as a failure', async () => {
+      const { mfa, verify, events } = await setup({ maxAttempts: 3, attemptWindowMs: 60_000 });
+      const { code } = await mfa.generateRecoveryCode('alice');
+      const failing = {
+        onRedeemed: () => {
+          throw new Error('session store down');
+        },
+      };
+      const outcomes: (number | 'hook')[] = [];
+      for (let round = 0; round < 2; round++) {
+        outcomes.push(await status(mfa.redeemRecoveryCode('alice', WRONG)));
+        outcomes.push(await status(mfa.redeemRecoveryCode('alice', code, failing)));
+      }
+      expect(outcomes).toEqual([401, 'hook', 401, 429]);
+      expect(verify).toHaveBeenCalledTimes(3);
+      expect(failuresSeen(events)).toEqual([1, 2]);
+    });
+  });
+
   describe('when the reset hook fails', () => {
     it('does not forgive guesses: 4 rounds of 2 wrong codes and 1 failed reset check at most maxAttempts codes in one window', async () => {
       const { mfa, clock, verify } = await setup({
