@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { runAttemptSuite } from './suites/attempt.mjs';
 import { runGenerateSuite } from './suites/generate.mjs';
 import { runHttpSuite } from './suites/http.mjs';
+import { runPepperSuite } from './suites/pepper.mjs';
 import { runPostgresSuite } from './suites/postgres.mjs';
 import { runRedeemSuite } from './suites/redeem.mjs';
 import { measureInMemoryStore } from './suites/store.mjs';
@@ -27,6 +28,7 @@ const PLANS = {
     attempt: { rounds: 40, naiveRounds: { small: 12, large: 4 }, budgetMs: 30_000 },
     redeem: { rounds: 40, budgetMs: 15_000 },
     generate: { rounds: 16, budgetMs: 20_000 },
+    pepper: { rounds: 40, budgetMs: 15_000 },
     http: {
       duration: 5,
       floodDuration: 5,
@@ -48,6 +50,7 @@ const PLANS = {
     attempt: { rounds: 6, naiveRounds: { small: 3, large: 2 }, budgetMs: 5_000 },
     redeem: { rounds: 6, budgetMs: 3_000 },
     generate: { rounds: 4, budgetMs: 3_000 },
+    pepper: { rounds: 6, budgetMs: 3_000 },
     http: { duration: 1, floodDuration: 1, floods: [{}] },
     store: { memoryRounds: 100, postgresRounds: 20 },
   },
@@ -154,11 +157,14 @@ try {
   const postgres = await step('5. store latency, PostgreSQL', () =>
     runPostgresSuite({ rounds: plan.store.postgresRounds, digest, cleanup }),
   );
+  const pepper = await step('6. an attempt with a pepper and two previous keys vs raw verify', () =>
+    runPepperSuite({ hashing, rounds: plan.pepper.rounds, deadline: budget(plan.pepper.budgetMs) }),
+  );
   await runCleanup();
 
   meta.durationMs = performance.now() - started;
   meta.machine.loadAverageAtEnd = loadavg();
-  const results = { meta, attempt, redeem, generate, http, stores: { memory, postgres } };
+  const results = { meta, attempt, redeem, generate, pepper, http, stores: { memory, postgres } };
   results.targets = checkTargets(results, { check: !quick });
   // A smoke run measures with cheap parameters and few samples: show no limit it was not held to.
   if (quick) {
