@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { MfaModule } from '../../src/index.js';
 import { DemoAccounts } from './demo-accounts.js';
 import { DemoController } from './demo.controller.js';
-import { DemoMailbox, DemoMailboxFeed } from './demo-mailbox.js';
+import { DemoMailbox } from './demo-mailbox.js';
 import { DemoSessions } from './demo-sessions.js';
 
 /** The response method the demo's hooks use (Express). */
@@ -26,6 +26,7 @@ export class DemoModule {
   static create(settings: DemoSettings = {}): DynamicModule {
     const accounts = new DemoAccounts();
     const sessions = new DemoSessions(accounts);
+    const mailbox = new DemoMailbox();
     return {
       module: DemoModule,
       imports: [
@@ -44,6 +45,8 @@ export class DemoModule {
           authenticate: (request) => sessions.userFor(request),
           // A reset removes the authenticator: the next step is to enrol a new one.
           onMfaReset: (userId) => accounts.disableMfa(userId),
+          // Codes issued or replaced, a code used, codes revoked, a lockout: never a code.
+          notify: (notice) => mailbox.deliver(notice),
           attemptWindowMs: settings.attemptWindowMs,
         }),
       ],
@@ -51,8 +54,7 @@ export class DemoModule {
       providers: [
         { provide: DemoAccounts, useValue: accounts },
         { provide: DemoSessions, useValue: sessions },
-        DemoMailbox,
-        DemoMailboxFeed,
+        { provide: DemoMailbox, useValue: mailbox },
       ],
     };
   }

@@ -29,7 +29,10 @@ export function describeError(error: unknown): string {
     case 'invalid_recovery_code':
       return 'That code is wrong or has already been used. Check it, or try another of your codes.';
     case 'too_many_attempts':
-      return `Too many wrong codes. For your safety, recovery codes are locked for ${duration(error.retryAfter ?? 60)}.`;
+      // No retryAfter: the lock after maxConsecutiveFailures, which no wait ends.
+      return error.retryAfter === null
+        ? 'Too many wrong codes in a row: recovery codes are locked until support unlocks them or you generate a new set.'
+        : `Too many wrong codes. For your safety, recovery codes are locked for ${duration(error.retryAfter)}.`;
     case 'bad_request':
       return "That doesn't look like a recovery code. Type it as it was shown, for example a1b2c3d4-e5f6-7890-abcd.";
     case 'mfa_required':

@@ -72,8 +72,9 @@ export function RecoverySignIn({
       }
     } catch (failure) {
       setError(describeError(failure));
-      if (isNestAuthError(failure) && failure.error === 'too_many_attempts') {
-        setLockedUntil(Date.now() + (failure.retryAfter ?? 60) * 1000);
+      // A lock with retryAfter counts down; the permanent one (no retryAfter) has nothing to wait for.
+      if (isNestAuthError(failure) && failure.retryAfter !== null) {
+        setLockedUntil(Date.now() + failure.retryAfter * 1000);
       }
       input.current?.focus();
     } finally {
