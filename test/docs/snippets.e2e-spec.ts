@@ -27,6 +27,10 @@ const PRELUDE = `
 import type { ReactElement } from 'react';
 import type { NestAuthRequest, NestAuthUser } from '@nest-auth/mfa';
 declare global {
+  /** The app's store: PostgresRecoveryCodeStore, or your own adapter. */
+  const store: import('@nest-auth/mfa').RecoveryCodeStore;
+  /** How the app sends email. */
+  const mailer: { send(notice: import('@nest-auth/mfa').MfaNotice): Promise<void> };
   /** The app's users. */
   const users: {
     checkPassword(email: string, password: string): Promise<{ id: string; mfaEnabled: boolean }>;
