@@ -8,6 +8,7 @@ import type {
   QuotaReservation,
 } from '../store/attempt-store.interface.js';
 import type {
+  ConsumeResult,
   NewRecoveryCodeRecord,
   RecoveryCodeStatus,
   RecoveryCodeStore,
@@ -130,13 +131,7 @@ export class RedisRecoveryCodeStore implements RecoveryCodeStore, AttemptStore {
     };
   }
 
-  async consume(
-    userId: string,
-    id: string,
-  ): Promise<{
-    /** Unused codes left after this one. */
-    remaining: number;
-  } | null> {
+  async consume(userId: string, id: string): Promise<ConsumeResult | null> {
     const parsed = ID.exec(id);
     if (!parsed) return null;
     const [remaining] = await this.runner.run(
