@@ -1,5 +1,5 @@
 import { MfaConfigurationError } from '../mfa.exceptions.js';
-import { DEADLINE_ERROR, type RedisScript } from './redis-scripts.js';
+import { CLOCK, DEADLINE_ERROR, type RedisScript } from './redis-scripts.js';
 import type {
   IoRedisClientLike,
   NodeRedisClientLike,
@@ -72,37 +72,48 @@ export class RedisScriptRunner {
     if (notReady !== null) throw new RedisStoreUnavailableError(`${script.name}(): ${notReady}`);
 
     const started = Date.now();
-    // Deadline 0 (none) until a first reply has told us the server's clock.
-    const deadline =
-      this.offsets.length === 0
-        ? 0
-        : Math.max(1, started + this.timeoutMs + Math.max(...this.offsets));
-    const pending = this.send(script.sha, script.source, keys, [String(deadline), ...args]);
+    let gaveUp = false;
+    const work = (async () => {
+      // The first call of a store reads the server's clock (on the node of these keys), so that
+      // every command that writes carries a deadline.
+      if (this.offsets.length === 0) await this.exec(CLOCK, keys, ['0']);
+      if (gaveUp) throw new RedisStoreUnavailableError(`${script.name}(): gave up`);
+      const deadline = Math.max(1, started + this.timeoutMs + Math.max(...this.offsets));
+      return this.exec(script, keys, [String(deadline), ...args]);
+    })();
+    // The reply may still come after the timeout; it is ignored, never unhandled.
+    work.catch(() => undefined);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new RedisStoreUnavailableError(
-              `${script.name}(): Redis did not answer within ${this.timeoutMs} ms (commandTimeoutMs)`,
-            ),
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(
+          new RedisStoreUnavailableError(
+            `${script.name}(): Redis did not answer within ${this.timeoutMs} ms (commandTimeoutMs)`,
           ),
-        this.timeoutMs,
-      );
+        );
+      }, this.timeoutMs);
     });
-    // The reply may still come after the timeout; it is ignored, never unhandled.
-    pending.catch(() => undefined);
-    let reply: unknown;
     try {
-      reply = await Promise.race([pending, timeout]);
+      return await Promise.race([work, timeout]);
     } catch (error) {
-      this.learnClockFromDeadlineError(error);
       if (error instanceof RedisStoreUnavailableError) throw error;
       throw new RedisStoreUnavailableError(`${script.name}(): ${describe(error)}`, {
         cause: error,
       });
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** One script, with the clock learnt from its reply (or from its deadline refusal). */
+  private async exec(script: RedisScript, keys: string[], args: string[]): Promise<ScriptReply> {
+    let reply: unknown;
+    try {
+      reply = await this.send(script.sha, script.source, keys, args);
+    } catch (error) {
+      this.learnClockFromDeadlineError(error);
+      throw error;
     }
     const values = normalize(reply, script.name);
     this.learnClock(values[0], Date.now());

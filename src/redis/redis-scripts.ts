@@ -18,7 +18,7 @@ export const DEADLINE_ERROR = 'MFADEADLINE';
  * Every script starts here. `now` is the server's clock in ms (`TIME`), so app instances with
  * different clocks never disagree. ARGV[1] is a deadline on that clock: a command that a client
  * queued or re-sent after the caller gave up (a timeout is a 503) must change nothing, so it
- * refuses before its first write. 0 means no deadline (no clock reading yet).
+ * refuses before its first write. 0 means no deadline (only the clock script).
  *
  * The codes of a user are one hash:
  *   seq        creation counter, orders codes within the current set
@@ -59,6 +59,9 @@ function script(name: string, body: string): RedisScript {
   const source = `${PRELUDE}${body}`;
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
+
+/** @internal The server's clock, read on the node of the given keys. ARGV: deadline (0). */
+export const CLOCK = script('clock', 'return {now}');
 
 /** @internal KEYS: codes. ARGV: deadline, nonce, key1, digest1, key2, digest2, … */
 export const REPLACE_ALL = script(

@@ -131,7 +131,7 @@ describeRedis()('RedisRecoveryCodeStore while Redis is down or hangs', () => {
   describe.each(CLIENT_KINDS)(
     'with %s, a command that reaches Redis after its deadline',
     (kind) => {
-      it('changes nothing: neither a late consume nor a late replaceAll', async () => {
+      it('changes nothing: neither a late consume nor a late replaceAll, even as a first call', async () => {
         const store = new RedisRecoveryCodeStore({
           client: clients[kind].client,
           commandTimeoutMs: COMMAND_TIMEOUT_MS,
@@ -142,9 +142,17 @@ describeRedis()('RedisRecoveryCodeStore while Redis is down or hangs', () => {
         const found = await store.findActive(user, codes[0].lookupKey);
         const refusedBefore = await deadlineRefusals(server);
 
+        // A store whose first call this is: it reads the clock first, and sends nothing more
+        // once that read has timed out.
+        const fresh = new RedisRecoveryCodeStore({
+          client: clients[kind].client,
+          commandTimeoutMs: COMMAND_TIMEOUT_MS,
+        });
+
         await server.cli('client', 'pause', '1000', 'ALL');
         await expect(store.consume(user, found?.id ?? '')).rejects.toThrow(/within 300 ms/);
         await expect(store.replaceAll(user, records(5))).rejects.toThrow(/within 300 ms/);
+        await expect(fresh.replaceAll(user, records(6))).rejects.toThrow(/within 300 ms/);
 
         // Once the pause ends Redis runs both commands, and both refuse.
         await waitFor(async () => (await deadlineRefusals(server)) === refusedBefore + 2);
