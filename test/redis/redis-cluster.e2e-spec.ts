@@ -87,7 +87,21 @@ describeRedis()('RedisRecoveryCodeStore on a three-master Cluster', () => {
       apps.map(async ({ mfa }, n) => (await mfa.generateRecoveryCodes(`${user}-${n}`, 3)).codes),
     );
 
-    const [stopped, ...alive] = cluster.nodes;
+    // Stop a master that holds none of these users, so that theirs answer CLUSTERDOWN rather
+    // than wait for a node that is gone.
+    const slots = await Promise.all(
+      apps.map((_, n) => cluster.nodes[0].cli('cluster', 'keyslot', `{mfa:${user}-${n}}:codes`)),
+    );
+    const holders = await Promise.all(
+      cluster.nodes.map(async (node) => {
+        const counts = await Promise.all(
+          slots.map((slot) => node.cli('cluster', 'countkeysinslot', slot.trim())),
+        );
+        return counts.some((count) => Number(count) > 0);
+      }),
+    );
+    const stopped = cluster.nodes[holders.indexOf(false)];
+    const alive = cluster.nodes.filter((node) => node !== stopped);
     try {
       await stopped.halt();
       // The other masters vote the stopped one down after cluster-node-timeout (1 s).
