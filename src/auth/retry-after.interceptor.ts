@@ -14,7 +14,11 @@ interface HeaderWritable {
 }
 
 /**
- * Adds `Retry-After` (seconds) to 429 responses of `@Auth()` endpoints, on Express and Fastify.
+ * Adds `Retry-After` (seconds) to a 429 `too_many_attempts` of the handlers it is bound to, on
+ * Express and Fastify, before any exception filter runs. `MfaExceptionFilter` (registered by
+ * `MfaModule`) already sets the header on every route; `@Auth()` and the ready-made routes keep
+ * this interceptor too, so the header survives an app filter that answers the 429 instead. Kept
+ * for apps that bind it themselves with `@UseInterceptors(RetryAfterInterceptor)`.
  * @publicApi
  */
 @Injectable()
