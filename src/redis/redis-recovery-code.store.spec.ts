@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { MfaConfigurationError } from '../mfa.exceptions.js';
-import { escapeKeyPart, quotaKey, userKeys } from './redis-keys.js';
+import { escapeKeyPart, quotaKey, userKeys } from './redis-store.keys.js';
 import { RedisRecoveryCodeStore } from './redis-recovery-code.store.js';
 import type { RedisStoreClient } from './redis-store-client.interface.js';
 
@@ -88,7 +88,7 @@ describe('RedisRecoveryCodeStore', () => {
       client.disconnect();
       const store = new RedisRecoveryCodeStore({ client });
       const started = Date.now();
-      await expect(store.consume('u', '1.AAAAAAAAAAA.k')).rejects.toThrow(/closed|not ready/);
+      await expect(store.consume('u', '1.AAAAAAAA.k')).rejects.toThrow(/closed|not ready/);
       expect(Date.now() - started).toBeLessThan(1_000);
     });
 
@@ -110,8 +110,8 @@ describe('RedisRecoveryCodeStore', () => {
           store.replaceAll('u', [record]),
           store.append('u', record, 10),
           store.findActive('u', 'k'),
-          store.consume('u', '1.AAAAAAAAAAA.k'),
-          store.restore('u', '1.AAAAAAAAAAA.k'),
+          store.consume('u', '1.AAAAAAAA.k'),
+          store.restore('u', '1.AAAAAAAA.k'),
           store.status('u'),
           store.revokeAll('u'),
           store.reserveAttempt('u', policy),

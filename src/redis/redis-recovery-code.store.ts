@@ -14,9 +14,9 @@ import type {
   RecoveryCodeStore,
   StoredRecoveryCode,
 } from '../store/recovery-code-store.interface.js';
-import { quotaKey, userKeys } from './redis-keys.js';
+import { quotaKey, userKeys } from './redis-store.keys.js';
 import type { RedisRecoveryCodeStoreOptions } from './redis-recovery-code-store-options.interface.js';
-import { RedisScriptRunner } from './redis-script-runner.js';
+import { RedisScriptRunner } from './redis-script.runner.js';
 import {
   APPEND,
   CONSUME,
@@ -29,7 +29,7 @@ import {
   RESTORE,
   REVOKE_ALL,
   STATUS,
-} from './redis-scripts.js';
+} from './redis-store.scripts.js';
 
 /** @internal Letters, digits, `_`, `-` and `:`: never a brace, so never part of a hash tag. */
 const KEY_PREFIX = /^[A-Za-z0-9_:-]+$/;
@@ -43,8 +43,8 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
 /** @internal Largest delay `setTimeout` honours. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
-/** @internal An id is `<seq>.<nonce>.<lookup key>`; the nonce is 8 random bytes in base64url. */
-const ID = /^(\d{1,15}\.[A-Za-z0-9_-]{11})\.([\s\S]*)$/;
+/** @internal An id is `<seq>.<nonce>.<lookup key>`; the nonce is 6 random bytes in base64url. */
+const ID = /^(\d{1,15}\.[A-Za-z0-9_-]{8})\.([\s\S]*)$/;
 
 /**
  * A `RecoveryCodeStore` and `AttemptStore` on Redis, shared by every app instance, on node-redis
@@ -218,9 +218,13 @@ export class RedisRecoveryCodeStore implements RecoveryCodeStore, AttemptStore {
   }
 }
 
-/** A fresh per-call nonce: refs never repeat, even after a user's hash was deleted. */
+/**
+ * A fresh per-call nonce: refs never repeat, even after a user's hash was deleted. 48 bits tell
+ * one user's sets apart; and 8 characters keep an unused code's value, with a digest of the
+ * default argon2id parameters, within 124 bytes, one allocation size class below the next.
+ */
 function nonce(): string {
-  return randomBytes(8).toString('base64url');
+  return randomBytes(6).toString('base64url');
 }
 
 /** A cap as a Lua integer; `-1` for none (`Infinity`, or missing from an older caller). */

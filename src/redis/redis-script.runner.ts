@@ -1,5 +1,5 @@
 import { MfaConfigurationError } from '../mfa.exceptions.js';
-import { CLOCK, DEADLINE_ERROR, type RedisScript } from './redis-scripts.js';
+import { CLOCK, DEADLINE_ERROR, type RedisScript } from './redis-store.scripts.js';
 import type {
   IoRedisClientLike,
   NodeRedisClientLike,
@@ -78,7 +78,11 @@ export class RedisScriptRunner {
       // every command that writes carries a deadline.
       if (this.offsets.length === 0) await this.exec(CLOCK, keys, ['0']);
       if (gaveUp) throw new RedisStoreUnavailableError(`${script.name}(): gave up`);
-      const deadline = Math.max(1, started + this.timeoutMs + Math.max(...this.offsets));
+      // 0 (none) only if the server's clock could not be read from its reply.
+      const deadline =
+        this.offsets.length === 0
+          ? 0
+          : Math.max(1, started + this.timeoutMs + Math.max(...this.offsets));
       return this.exec(script, keys, [String(deadline), ...args]);
     })();
     // The reply may still come after the timeout; it is ignored, never unhandled.
