@@ -358,7 +358,7 @@ export function markdown(results, { chartFile }) {
     '## Reproduce',
     [
       '```bash',
-      'npm run bench            # full run, about two minutes on 2 cores; rewrites this file',
+      'npm run bench            # full run, five to ten minutes on 2 cores (most of it loading the 1,000,000-user sets); rewrites this file',
       'npm run bench -- --quick # smoke run in CI: cheap parameters, no thresholds, writes to a temp dir',
       '```',
     ].join('\n'),
@@ -421,7 +421,7 @@ function growthSection(results) {
   const redis = stores.redis;
   if (redis?.memoryUsage) {
     out.push(
-      `Redis, one user’s hash by \`MEMORY USAGE\`: ${count(redis.memoryUsage.oneUser)} bytes with the default \`hash-max-listpack-value\` (${redis.memoryUsage.listpackDefault}); ${count(redis.memoryUsage.oneUserListpack)} bytes with \`hash-max-listpack-value 256\`, where the hash is one compact listpack (each code's value is about 140 bytes). Attempt counters add two small keys while a user has failed attempts, and none after a success.`,
+      `Redis, one user’s hash by \`MEMORY USAGE\`: ${count(redis.memoryUsage.oneUser)} bytes with the default \`hash-max-listpack-value\` (${redis.memoryUsage.listpackDefault}); ${count(redis.memoryUsage.oneUserListpack)} bytes with \`hash-max-listpack-value 256\`, where the hash is one compact listpack (an unused code's value is about 122 bytes). Attempt counters add two small keys while a user has failed attempts, and none after a success.`,
     );
   }
   return out;

@@ -200,7 +200,7 @@ async function redisGrowth({ small, large, rounds, budgetMs, digest, cleanup }) 
       Number(await client.sendCommand(['MEMORY', 'USAGE', key, 'SAMPLES', '0']));
     const oneUser = await memoryUsage(clients.large, `{mfa:${userId(0)}}:codes`);
     // The same user as one listpack instead of a hash table: Redis stores a hash compactly while
-    // every value fits in hash-max-listpack-value (64 bytes by default; a code takes ~140).
+    // every value fits in hash-max-listpack-value (64 bytes by default; a code takes ~122).
     const [, listpackDefault] = await clients.small.sendCommand([
       'CONFIG',
       'GET',
