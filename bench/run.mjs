@@ -13,6 +13,7 @@ import { runAttemptSuite } from './suites/attempt.mjs';
 import { runGenerateSuite } from './suites/generate.mjs';
 import { runGrowthSuite } from './suites/growth.mjs';
 import { runHttpSuite } from './suites/http.mjs';
+import { runPepperSuite } from './suites/pepper.mjs';
 import { runPostgresSuite } from './suites/postgres.mjs';
 import { runRedeemSuite } from './suites/redeem.mjs';
 import { runRedisSuite } from './suites/redis.mjs';
@@ -29,6 +30,7 @@ const PLANS = {
     attempt: { rounds: 40, naiveRounds: { small: 12, large: 4 }, budgetMs: 30_000 },
     redeem: { rounds: 40, budgetMs: 15_000 },
     generate: { rounds: 16, budgetMs: 20_000 },
+    pepper: { rounds: 40, budgetMs: 15_000 },
     http: {
       duration: 5,
       floodDuration: 5,
@@ -58,6 +60,7 @@ const PLANS = {
     attempt: { rounds: 6, naiveRounds: { small: 3, large: 2 }, budgetMs: 5_000 },
     redeem: { rounds: 6, budgetMs: 3_000 },
     generate: { rounds: 4, budgetMs: 3_000 },
+    pepper: { rounds: 6, budgetMs: 3_000 },
     http: { duration: 1, floodDuration: 1, floods: [{}] },
     store: { memoryRounds: 100, postgresRounds: 20, redisRounds: 50 },
     growth: {
@@ -172,12 +175,15 @@ try {
     runRedisSuite({ rounds: plan.store.redisRounds, digest, cleanup }),
   );
   await runCleanup();
+  const pepper = await step('6. an attempt with a pepper and two previous keys vs raw verify', () =>
+    runPepperSuite({ hashing, rounds: plan.pepper.rounds, deadline: budget(plan.pepper.budgetMs) }),
+  );
   if (quick) {
     log(
       `  quick mode: the growth rows load ${plan.growth.large.toLocaleString('en')} users, not 1,000,000`,
     );
   }
-  const growth = await step('6. growth: 1,000 users against a large data set', () =>
+  const growth = await step('7. growth: 1,000 users against a large data set', () =>
     runGrowthSuite({ ...plan.growth, digest, cleanup, log }),
   );
   await runCleanup();
@@ -189,6 +195,7 @@ try {
     attempt,
     redeem,
     generate,
+    pepper,
     http,
     stores: { memory, postgres, redis },
     growth,

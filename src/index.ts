@@ -12,6 +12,9 @@ export type {
 } from './mfa.module-definition.js';
 export type {
   MfaModuleOptions,
+  MfaPepper,
+  MfaPepperKey,
+  MfaPepperRotation,
   MfaRedeemedContext,
   MfaResetContext,
   MfaRoutesOptions,
@@ -38,6 +41,7 @@ export {
   MFA_MODULE_OPTIONS,
 } from './mfa.constants.js';
 export { MfaService } from './mfa.service.js';
+export type { RedeemRecoveryCodeResult, ResetMfaResult } from './mfa-results.interface.js';
 export type {
   MfaEvent,
   MfaEventBase,
@@ -48,8 +52,18 @@ export type {
   RecoveryCodesGeneratedEvent,
   RecoveryCodesLowEvent,
   RecoveryCodesRevokedEvent,
+  RecoveryCodesUnlockedEvent,
   RecoveryCodeUsedEvent,
 } from './mfa.events.js';
+export type {
+  MfaNotice,
+  MfaNoticeBase,
+  MfaNotify,
+  RecoveryCodesIssuedNotice,
+  RecoveryCodesLockedOutNotice,
+  RecoveryCodesRevokedNotice,
+  RecoveryCodeUsedNotice,
+} from './mfa.notices.js';
 export {
   AUTHENTICATION_REQUIRED_MESSAGE,
   AuthenticationRequiredException,
@@ -62,6 +76,7 @@ export {
   ReauthenticationRequiredException,
   RECOVERY_CODE_COUNT_MESSAGE,
   RECOVERY_CODE_INPUT_MESSAGE,
+  RECOVERY_CODES_LOCKED_MESSAGE,
   RecoveryCodeInputException,
   RecoveryCodeStoreUnavailableException,
   STORE_UNAVAILABLE_MESSAGE,

@@ -1,6 +1,7 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 import type { RecoveryCodeFormat } from './codes/recovery-code.format.js';
+import type { MfaNotify } from './mfa.notices.js';
 import type { AttemptStore } from './store/attempt-store.interface.js';
 import type { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 
@@ -23,6 +24,31 @@ export interface RecoveryCodeHashingOptions {
    */
   maxConcurrency?: number;
 }
+
+/**
+ * A pepper key: a string (used as its UTF-8 bytes) or a `Buffer`, at least 32 bytes from a random
+ * generator, kept outside the store (an environment variable, a secret manager).
+ * @publicApi
+ */
+export type MfaPepperKey = string | Buffer;
+
+/**
+ * A pepper with rotation: new codes use `current`; codes issued under a `previous` key keep
+ * working until that key is removed.
+ * @publicApi
+ */
+export interface MfaPepperRotation {
+  /** The key new codes are issued under. */
+  current: MfaPepperKey;
+  /** Keys of codes issued earlier, newest first. Each adds one store read per attempt. Default: `[]`. */
+  previous?: readonly MfaPepperKey[];
+}
+
+/**
+ * The `pepper` option: one key, or a current key with previous ones.
+ * @publicApi
+ */
+export type MfaPepper = MfaPepperKey | MfaPepperRotation;
 
 /**
  * The HTTP request as the guard sees it: Express or Fastify, with `user` once authenticated.
@@ -138,21 +164,49 @@ export interface MfaModuleOptions {
    * Default: `'hex'`.
    */
   codeFormat?: RecoveryCodeFormat;
-  /** argon2id parameters. Default: `{ memoryCost: 19456, timeCost: 2, parallelism: 1 }`. */
+  /**
+   * argon2id parameters. Below OWASP's minimum (m=47104 t=1, m=19456 t=2, m=12288 t=3, m=9216 t=4
+   * or m=7168 t=5) they work but log a startup warning naming the parameter to raise.
+   * Default: `{ memoryCost: 19456, timeCost: 2, parallelism: 1 }`.
+   */
   hashing?: RecoveryCodeHashingOptions;
   /** Checks allowed per user within `attemptWindowMs`, successful or not. Default: `5`. */
   maxAttempts?: number;
   /** Length of the attempt window, from its first attempt, in ms. Default: `900000` (15 min). */
   attemptWindowMs?: number;
   /**
-   * Failed checks in a row, across windows, after which the user's codes lock until a success
-   * resets the count. Default: `100` (NIST SP 800-63B-4 §3.2.2).
+   * Failed checks in a row, across windows, after which the user's codes lock: every attempt is
+   * refused with 429 (`permanent: true`, no `Retry-After`) until `unlockRecoveryCodes()` or a new
+   * set from `generateRecoveryCodes()`. Only a success resets the count. Of this and `maxAttempts`
+   * the smaller binds first. Above 100 it works but logs a startup warning: NIST SP 800-63B-4
+   * §3.2.2 allows no more. Default: `100`.
    */
   maxConsecutiveFailures?: number;
   /** A `low` event fires when a use leaves this many codes or fewer. Default: `2`. */
   lowCodesThreshold?: number;
   /** Whether `resetMfa()` also revokes the user's other codes. Default: `false`. */
   revokeAllOnReset?: boolean;
+  /**
+   * A secret key known only to the app: the lookup key becomes HMAC-SHA256(key, user id + lookup
+   * part) and the argon2id digest takes the key as argon2's `secret`, so a dump of the store alone
+   * allows no offline guessing at all. Each key must be at least 32 bytes; a shorter one fails at
+   * startup. Rotate with `{ current, previous }`: removing a key makes the codes issued under it
+   * fail with 401. See docs/security.md. Default: none (the lookup key is an unkeyed SHA-256).
+   */
+  pepper?: MfaPepper;
+  /**
+   * Receives a notice after codes are issued, a code is used, the codes are revoked, or a lockout
+   * starts, so the app can tell the user (by email, for example). Called after the action and not
+   * awaited: it never delays or fails it, and its errors are logged. A notice never carries a code.
+   * Default: none.
+   */
+  notify?: MfaNotify;
+  /**
+   * Whether a successful `redeemRecoveryCode()` or `resetMfa()` also issues one new code in place
+   * of the used one (NIST SP 800-63B-4 §4.2.1.1), returned as `replacement` to show once. The
+   * number of codes left stays the same. Default: `false`.
+   */
+  replaceOnUse?: boolean;
   /**
    * Disables the user's MFA in your app; called by `resetMfa()` after the code is consumed, with
    * `{ request }` when the ready-made route calls it. If it throws, the code is restored and the

@@ -58,17 +58,34 @@ export interface RecoveryCodeFailedAttemptEvent extends MfaEventBase {
   attempts: number;
   /** Attempts allowed per window (`maxAttempts`). */
   maxAttempts: number;
+  /** Failed attempts in a row, across windows, this one included. */
+  failures: number;
+  /** Failed attempts in a row after which the codes lock (`maxConsecutiveFailures`). */
+  maxConsecutiveFailures: number;
 }
 
 /**
- * The user reached `maxAttempts`; further attempts are refused until `until`.
+ * A lockout started. `permanent: false`: the user reached `maxAttempts` and attempts are refused
+ * until `until`. `permanent: true`: the user reached `maxConsecutiveFailures` and attempts are
+ * refused until `unlockRecoveryCodes()` or a new set; it fires once per lock.
  * @publicApi
  */
 export interface RecoveryCodeLockedOutEvent extends MfaEventBase {
   /** The event kind. */
   type: 'locked_out';
-  /** When attempts are allowed again, at the latest. */
-  until: Date;
+  /** When attempts are allowed again, at the latest; `null` for a permanent lock. */
+  until: Date | null;
+  /** Whether only an unlock or a new set ends the lock. */
+  permanent: boolean;
+}
+
+/**
+ * `unlockRecoveryCodes()` lifted the user's lock and cleared the attempt counters.
+ * @publicApi
+ */
+export interface RecoveryCodesUnlockedEvent extends MfaEventBase {
+  /** The event kind. */
+  type: 'unlocked';
 }
 
 /**
@@ -110,6 +127,7 @@ export type MfaEvent =
   | MfaResetEvent
   | RecoveryCodeFailedAttemptEvent
   | RecoveryCodeLockedOutEvent
+  | RecoveryCodesUnlockedEvent
   | RecoveryCodesLowEvent
   | RecoveryCodesExhaustedEvent
   | RecoveryCodesRevokedEvent;

@@ -21,6 +21,13 @@ export const INVALID_RECOVERY_CODE_MESSAGE =
 export const TOO_MANY_ATTEMPTS_MESSAGE = 'Too many recovery code attempts. Try again later.';
 
 /**
+ * Message of `TooManyAttemptsException` for the permanent lock of `maxConsecutiveFailures`.
+ * @publicApi
+ */
+export const RECOVERY_CODES_LOCKED_MESSAGE =
+  'Too many failed recovery code attempts. Recovery codes are locked until they are unlocked or a new set is generated.';
+
+/**
  * Message of `RecoveryCodeInputException` for a malformed `code`.
  * @publicApi
  */
@@ -122,26 +129,42 @@ export class InvalidRecoveryCodeException extends HttpException {
 }
 
 /**
- * 429 `too_many_attempts`. On HTTP the response also carries `Retry-After: <retryAfterSeconds>`
- * (set by `MfaExceptionFilter`, which `MfaModule` registers, on every route).
+ * 429 `too_many_attempts`. For a full attempt window, the body has `retryAfter` and, on HTTP, the
+ * response carries `Retry-After: <retryAfterSeconds>` (set by `MfaExceptionFilter`, which
+ * `MfaModule` registers, on every route). For the permanent lock of `maxConsecutiveFailures`
+ * (`retryAfterMs` `null`), the body has `permanent: true` and there is no `Retry-After`: waiting
+ * does not help.
  * @publicApi
  */
 export class TooManyAttemptsException extends HttpException {
-  /** Whole seconds until the attempt window ends (at least 1). */
-  readonly retryAfterSeconds: number;
+  /** Whole seconds until the attempt window ends (at least 1); `null` for a permanent lock. */
+  readonly retryAfterSeconds: number | null;
+  /** Whether the user's codes are locked until an unlock or a new set. */
+  readonly permanent: boolean;
 
-  constructor(retryAfterMs: number) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  /** @param retryAfterMs Until the window ends, in ms; `null` for the permanent lock. */
+  constructor(retryAfterMs: number | null) {
+    const retryAfterSeconds =
+      retryAfterMs === null ? null : Math.max(1, Math.ceil(retryAfterMs / 1000));
+    const status = HttpStatus.TOO_MANY_REQUESTS;
     super(
-      {
-        statusCode: HttpStatus.TOO_MANY_REQUESTS,
-        error: 'too_many_attempts',
-        message: TOO_MANY_ATTEMPTS_MESSAGE,
-        retryAfter: retryAfterSeconds,
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
+      retryAfterSeconds === null
+        ? {
+            statusCode: status,
+            error: 'too_many_attempts',
+            message: RECOVERY_CODES_LOCKED_MESSAGE,
+            permanent: true,
+          }
+        : {
+            statusCode: status,
+            error: 'too_many_attempts',
+            message: TOO_MANY_ATTEMPTS_MESSAGE,
+            retryAfter: retryAfterSeconds,
+          },
+      status,
     );
     this.retryAfterSeconds = retryAfterSeconds;
+    this.permanent = retryAfterSeconds === null;
   }
 }
 

@@ -1,4 +1,11 @@
-import { HttpException, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import {
   deriveLookupKey,
@@ -9,6 +16,8 @@ import {
 import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
 import { MAX_RECOVERY_CODE_INPUT_LENGTH, MAX_RECOVERY_CODES_PER_BATCH } from './mfa.constants.js';
 import type { MfaEvent } from './mfa.events.js';
+import { MfaNotifier } from './mfa.notifier.js';
+import type { RedeemRecoveryCodeResult, ResetMfaResult } from './mfa-results.interface.js';
 import {
   InvalidRecoveryCodeException,
   MfaConfigurationError,
@@ -24,7 +33,7 @@ import {
   PRINTABLE_ASCII,
   RESOLVED_MFA_OPTIONS,
 } from './mfa.internal-constants.js';
-import type { ResolvedMfaOptions } from './mfa.options.js';
+import { weakSettingWarnings, type ResolvedMfaOptions } from './mfa.options.js';
 import { AttemptStore } from './store/attempt-store.interface.js';
 import type { MfaResetContext, RedeemRecoveryCodeOptions } from './mfa-module-options.interface.js';
 import {
@@ -41,9 +50,10 @@ import {
  * @publicApi
  */
 @Injectable()
-export class MfaService implements OnModuleDestroy {
+export class MfaService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(MFA_LOGGER_CONTEXT);
   private readonly events = new Subject<MfaEvent>();
+  private readonly notifier: MfaNotifier;
 
   /** Every lifecycle event, as it happens. Events carry user ids and never codes. */
   readonly events$: Observable<MfaEvent> = this.events.asObservable();
@@ -54,7 +64,14 @@ export class MfaService implements OnModuleDestroy {
     @Inject(RecoveryCodeStore) private readonly store: RecoveryCodeStore,
     @Inject(AttemptStore) private readonly attempts: AttemptStore,
     private readonly hasher: RecoveryCodeHasher,
-  ) {}
+  ) {
+    this.notifier = new MfaNotifier(options.notify, this.logger);
+  }
+
+  /** @internal Warns once at startup about settings that work but fall short of a standard. */
+  onModuleInit(): void {
+    for (const warning of weakSettingWarnings(this.options)) this.logger.warn(warning);
+  }
 
   /**
    * Creates one code and returns it; this is the only time it is visible. The user keeps the
@@ -68,29 +85,21 @@ export class MfaService implements OnModuleDestroy {
     code: string;
   }> {
     requireUserId(userId);
-    for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
-      const code = generateRecoveryCodeValue(this.options.codeFormat);
-      const record = {
-        lookupKey: deriveLookupKey(userId, code.lookup),
-        digest: await this.hasher.hash(code.canonical),
-      };
-      const added = await this.guard('append', () =>
-        this.store.append(userId, record, this.options.maxActiveCodes),
-      );
-      if (added) {
-        this.emit({ type: 'generated', userId, count: 1, replaced: false });
-        return { code: code.display };
-      }
-    }
-    // Only reachable with a broken store: five random lookup parts cannot all collide.
-    throw new MfaConfigurationError(
-      'The recovery code store refused every new code as a duplicate: check that `append()` of your RecoveryCodeStore compares lookup keys of unused codes only.',
-    );
+    const code = await this.issueOne(userId);
+    this.emit({ type: 'generated', userId, count: 1, replaced: false });
+    this.notifier.send({
+      kind: 'codes_issued',
+      userId,
+      replaced: false,
+      remaining: () => this.countRemaining(userId),
+    });
+    return { code };
   }
 
   /**
    * Creates a fresh set of `count` codes (default `maxActiveCodes`) that atomically replaces
-   * every earlier code. Hashing runs concurrently on libuv's thread pool.
+   * every earlier code, and lifts a consecutive-failure lock. Call it from a fully signed-in
+   * session only. Hashing runs concurrently on libuv's thread pool.
    */
   async generateRecoveryCodes(
     userId: string,
@@ -112,47 +121,64 @@ export class MfaService implements OnModuleDestroy {
     const codes = distinctLookups(size, () => generateRecoveryCodeValue(this.options.codeFormat));
     const records = await Promise.all(
       codes.map(async (code) => ({
-        lookupKey: deriveLookupKey(userId, code.lookup),
-        digest: await this.hasher.hash(code.canonical),
+        lookupKey: this.currentLookupKey(userId, code.lookup),
+        digest: await this.hasher.hash(code.canonical, this.secret(0)),
       })),
     );
     await this.guard('replaceAll', () => this.store.replaceAll(userId, records));
+    // A new set starts afresh: it lifts a consecutive-failure lock and clears the window.
+    await this.clearAttempts(userId);
     this.emit({ type: 'generated', userId, count: size, replaced: true });
+    this.notifier.send({ kind: 'codes_issued', userId, replaced: true, remaining: size });
     return { codes: codes.map((code) => code.display) };
   }
 
   /**
    * Verifies and consumes one code, for example to sign in instead of TOTP. `options.onRedeemed`
    * runs once the code is consumed; if it throws, the code is restored and the error propagates.
+   * With `replaceOnUse`, a redemption that holds also issues one new code in its place, returned as
+   * `replacement` to show once, so the number of codes left stays the same.
    * @throws RecoveryCodeInputException (400) for malformed input, before any hashing.
    * @throws InvalidRecoveryCodeException (401) for a wrong, unknown, used or revoked code.
-   * @throws TooManyAttemptsException (429) once `maxAttempts` is reached; nothing is consumed.
+   * @throws TooManyAttemptsException (429) once `maxAttempts` is reached in the window, or while
+   * the codes are locked after `maxConsecutiveFailures` (`permanent`); nothing is consumed.
    */
   async redeemRecoveryCode(
     userId: string,
     code: string,
     options: RedeemRecoveryCodeOptions = {},
-  ): Promise<{
-    /** Unused codes the user has left. */
-    remaining: number;
-  }> {
+  ): Promise<RedeemRecoveryCodeResult> {
     requireUserId(userId);
-    const { record, remaining } = await this.verifyAndConsume(userId, code);
+    const consumed = await this.verifyAndConsume(userId, code);
     const { onRedeemed } = options;
     if (onRedeemed) {
-      await this.restoreOnFailure(userId, record, 'onRedeemed', () => onRedeemed({ remaining }));
+      await this.restoreOnFailure(userId, consumed.record, 'onRedeemed', () =>
+        onRedeemed({ remaining: consumed.remaining }),
+      );
     }
-    this.emitUsed(userId, 'redeem', remaining);
-    return { remaining };
+    await this.clearAttempts(userId);
+    const replacement = this.options.replaceOnUse
+      ? await this.replace(userId, 'redeem')
+      : undefined;
+    const remaining = consumed.remaining + (replacement ? 1 : 0);
+    this.announceUse(userId, 'redeem', remaining);
+    if (replacement) this.announceReplacement(userId, remaining);
+    return replacement === undefined ? { remaining } : { remaining, replacement };
   }
 
   /**
    * Verifies and consumes one code, then calls `onMfaReset(userId, context)` (the ready-made route
-   * passes `{ request }`). If the hook throws, the code is restored and the error propagates.
-   * Other codes stay valid unless `revokeAllOnReset`.
+   * passes `{ request }`). If the hook throws, the code is restored, the attempt stays counted, and
+   * the error propagates. Other codes stay valid unless `revokeAllOnReset`. With `replaceOnUse`, it
+   * then issues one new code (after the revocation, if any), resolved as `{ replacement }`; without
+   * it, it resolves `undefined`.
    * @throws MfaConfigurationError when no `onMfaReset` is configured, before touching the code.
    */
-  async resetMfa(userId: string, code: string, context?: MfaResetContext): Promise<void> {
+  async resetMfa(
+    userId: string,
+    code: string,
+    context?: MfaResetContext,
+  ): Promise<ResetMfaResult | undefined> {
     const onMfaReset = this.options.onMfaReset;
     if (!onMfaReset) {
       throw new MfaConfigurationError(
@@ -162,14 +188,19 @@ export class MfaService implements OnModuleDestroy {
     requireUserId(userId);
     const { record, remaining } = await this.verifyAndConsume(userId, code);
     await this.restoreOnFailure(userId, record, 'onMfaReset', () => onMfaReset(userId, context));
-    if (this.options.revokeAllOnReset) {
-      await this.guard('revokeAll', () => this.store.revokeAll(userId));
-      this.emitUsed(userId, 'reset', 0);
+    await this.clearAttempts(userId);
+    const { revokeAllOnReset, replaceOnUse } = this.options;
+    if (revokeAllOnReset) await this.guard('revokeAll', () => this.store.revokeAll(userId));
+    const replacement = replaceOnUse ? await this.replace(userId, 'reset') : undefined;
+    const left = (revokeAllOnReset ? 0 : remaining) + (replacement ? 1 : 0);
+    this.announceUse(userId, 'reset', left);
+    if (revokeAllOnReset) {
       this.emit({ type: 'revoked', userId });
-    } else {
-      this.emitUsed(userId, 'reset', remaining);
+      this.notifier.send({ kind: 'codes_revoked', userId, remaining: 0 });
     }
-    this.emit({ type: 'reset', userId, revokedOthers: this.options.revokeAllOnReset });
+    if (replacement) this.announceReplacement(userId, left);
+    this.emit({ type: 'reset', userId, revokedOthers: revokeAllOnReset });
+    return replacement === undefined ? undefined : { replacement };
   }
 
   /** How many codes remain and when they were generated and last used. Never codes. */
@@ -183,6 +214,19 @@ export class MfaService implements OnModuleDestroy {
     requireUserId(userId);
     await this.guard('revokeAll', () => this.store.revokeAll(userId));
     this.emit({ type: 'revoked', userId });
+    this.notifier.send({ kind: 'codes_revoked', userId, remaining: 0 });
+  }
+
+  /**
+   * An admin action: lifts the user's consecutive-failure lock and clears the attempt window, so
+   * the codes the user holds work again. Does not touch the codes.
+   * @example
+   * await mfa.unlockRecoveryCodes(userId); // after support has verified the user
+   */
+  async unlockRecoveryCodes(userId: string): Promise<void> {
+    requireUserId(userId);
+    await this.guard('resetAttempts', () => this.attempts.resetAttempts(userId));
+    this.emit({ type: 'unlocked', userId });
   }
 
   /** @internal Completes `events$` when the app shuts down. */
@@ -191,8 +235,9 @@ export class MfaService implements OnModuleDestroy {
   }
 
   /**
-   * One attempt: validate, reserve, find by lookup key, one argon2 verification (against a dummy
-   * digest on a miss), compare-and-set consume.
+   * One attempt: validate, reserve, find by lookup key (under each pepper key), one argon2
+   * verification (against a dummy digest on a miss), compare-and-set consume. The caller clears
+   * the attempt counter once the effect of the code holds.
    */
   private async verifyAndConsume(
     userId: string,
@@ -214,36 +259,151 @@ export class MfaService implements OnModuleDestroy {
         maxConsecutiveFailures,
       }),
     );
-    if (!reservation.allowed) throw new TooManyAttemptsException(reservation.retryAfterMs);
+    if (!reservation.allowed) {
+      throw new TooManyAttemptsException(reservation.locked ? null : reservation.retryAfterMs);
+    }
 
     const parsed = parseRecoveryCode(input, this.options.codeFormat);
-    const record = parsed
-      ? await this.guard('findActive', () =>
-          this.store.findActive(userId, deriveLookupKey(userId, parsed.lookup)),
-        )
+    const found = parsed
+      ? await this.findActive(userId, this.lookupKeys(userId, parsed.lookup))
       : null;
+    const record = found?.record ?? null;
     const digest = record?.digest ?? (await this.hasher.dummyDigest());
-    const matches = await this.hasher.verify(digest, parsed?.canonical ?? input);
+    // The key whose lookup found the record verifies it: one verification, whatever the keys.
+    const matches = await this.hasher.verify(
+      digest,
+      parsed?.canonical ?? input,
+      this.secret(found?.keyIndex ?? 0),
+    );
     const consumed =
       matches && record
         ? await this.guard('consume', () => this.store.consume(userId, record.id))
         : null;
 
     if (!record || !consumed) {
-      this.emit({ type: 'failed_attempt', userId, attempts: reservation.attempts, maxAttempts });
-      if (reservation.attempts >= maxAttempts) {
-        this.emit({ type: 'locked_out', userId, until: new Date(Date.now() + attemptWindowMs) });
+      const { attempts, failures } = reservation;
+      this.emit({
+        type: 'failed_attempt',
+        userId,
+        attempts,
+        maxAttempts,
+        failures,
+        maxConsecutiveFailures,
+      });
+      // The store hands out each failure count once, so only the attempt that reached the cap
+      // (and failed) announces the lock: it fires once per lock, however many attempts race.
+      const permanent = failures >= maxConsecutiveFailures;
+      if (permanent || attempts >= maxAttempts) {
+        this.emit({
+          type: 'locked_out',
+          userId,
+          until: permanent ? null : new Date(Date.now() + attemptWindowMs),
+          permanent,
+        });
+        this.notifier.send({
+          kind: 'locked_out',
+          userId,
+          permanent,
+          remaining: () => this.countRemaining(userId),
+        });
       }
       throw new InvalidRecoveryCodeException();
     }
-    // The code is spent and its effect is the caller's; a failure to clear the counter must not
-    // turn a success into an error.
+    return { record, remaining: consumed.remaining };
+  }
+
+  /**
+   * Forgets the attempts after a success whose effect held. The code is spent and its effect is
+   * the caller's: a failure to clear the counter must not turn a success into an error.
+   */
+  private async clearAttempts(userId: string): Promise<void> {
     await this.attempts.resetAttempts(userId).catch((error: unknown) => {
       this.logger.warn(
         `Could not clear recovery code attempts of user ${userId}: ${describe(error)}`,
       );
     });
-    return { record, remaining: consumed.remaining };
+  }
+
+  /** Creates one code under the current pepper key and adds it; returns its display form. */
+  private async issueOne(userId: string): Promise<string> {
+    for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
+      const code = generateRecoveryCodeValue(this.options.codeFormat);
+      const [lookupKey, ...earlier] = this.lookupKeys(userId, code.lookup);
+      // A lookup part still active under a previous key would let one guess find two records.
+      if (earlier.length > 0 && (await this.findActive(userId, earlier))) continue;
+      const record = { lookupKey, digest: await this.hasher.hash(code.canonical, this.secret(0)) };
+      const added = await this.guard('append', () =>
+        this.store.append(userId, record, this.options.maxActiveCodes),
+      );
+      if (added) return code.display;
+    }
+    // Only reachable with a broken store: five random lookup parts cannot all collide.
+    throw new MfaConfigurationError(
+      'The recovery code store refused every new code as a duplicate: check that `append()` of your RecoveryCodeStore compares lookup keys of unused codes only.',
+    );
+  }
+
+  /**
+   * `replaceOnUse`: one new code in place of the used one. The used code stays used whatever
+   * happens here, so a failure is logged and reported as `null`, never thrown.
+   */
+  private async replace(userId: string, purpose: 'redeem' | 'reset'): Promise<string | null> {
+    try {
+      return await this.issueOne(userId);
+    } catch (error) {
+      this.logger.error(
+        `Could not issue the replacement recovery code of user ${userId} after a ${purpose}; the used code stays used: ${describe(error)}`,
+      );
+      return null;
+    }
+  }
+
+  /**
+   * The user's unused record under the first of `lookupKeys` that finds one, and that key's
+   * index. Every key is read, in parallel, so the store reads do not depend on which key matches.
+   */
+  private async findActive(
+    userId: string,
+    lookupKeys: readonly string[],
+  ): Promise<{ record: ActiveRecoveryCode; keyIndex: number } | null> {
+    const records = await Promise.all(
+      lookupKeys.map((lookupKey) =>
+        this.guard('findActive', () => this.store.findActive(userId, lookupKey)),
+      ),
+    );
+    const keyIndex = records.findIndex((record) => record !== null);
+    const record = records[keyIndex];
+    return record ? { record, keyIndex } : null;
+  }
+
+  /** The lookup keys of a lookup part: one per pepper key, the current key first. */
+  private lookupKeys(userId: string, lookup: string): string[] {
+    const keyring = this.options.pepper;
+    if (!keyring) return [deriveLookupKey(userId, lookup)];
+    return Array.from({ length: keyring.size }, (_, i) => keyring.lookupKey(i, userId, lookup));
+  }
+
+  private currentLookupKey(userId: string, lookup: string): string {
+    return this.options.pepper?.lookupKey(0, userId, lookup) ?? deriveLookupKey(userId, lookup);
+  }
+
+  /** argon2's `secret` for pepper key `index`; none without a pepper. */
+  private secret(index: number): Buffer | undefined {
+    return this.options.pepper?.secret(index);
+  }
+
+  private countRemaining(userId: string): Promise<number> {
+    return this.store.status(userId).then((status) => status.remaining);
+  }
+
+  private announceUse(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {
+    this.emitUsed(userId, purpose, remaining);
+    this.notifier.send({ kind: 'code_used', userId, purpose, remaining });
+  }
+
+  private announceReplacement(userId: string, remaining: number): void {
+    this.emit({ type: 'generated', userId, count: 1, replaced: false });
+    this.notifier.send({ kind: 'codes_issued', userId, replaced: false, remaining });
   }
 
   /** Runs a consumed code's effect; if it throws, the code is restored, so it is never burned. */
@@ -262,6 +422,13 @@ export class MfaService implements OnModuleDestroy {
           `${hook} failed and a consumed recovery code of user ${userId} could not be restored`,
         );
       }
+      // A valid code whose effect failed: not a failure in a row, but the window keeps the
+      // attempt, so failing hooks can neither forgive guesses nor lock the user out.
+      await this.attempts.releaseFailure(userId).catch((releaseError: unknown) => {
+        this.logger.warn(
+          `Could not uncount the failure of user ${userId} after ${hook} failed: ${describe(releaseError)}`,
+        );
+      });
       throw error;
     }
   }

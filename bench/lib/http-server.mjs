@@ -59,7 +59,7 @@ Reflect.decorate(
           hashing: config.hashLimit
             ? { ...config.hashing, maxConcurrency: config.hashLimit }
             : config.hashing,
-          // Lockout off: the flood and the failed-redeem run must reach the hash every time.
+          // Lockouts off: the flood and the failed-redeem run must reach the hash every time.
           maxAttempts: Number.MAX_SAFE_INTEGER,
           maxConsecutiveFailures: Number.MAX_SAFE_INTEGER,
           authenticate: (request) => ({ id: String(request.headers['x-user'] ?? 'bench-user') }),

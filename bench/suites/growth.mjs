@@ -1,4 +1,4 @@
-// 6. Growth: per-operation medians with 1,000 users against a large data set (1,000,000 users,
+// 7. Growth: per-operation medians with 1,000 users against a large data set (1,000,000 users,
 // 10 codes each), interleaved, for the in-memory, PostgreSQL and Redis stores, and what one user
 // costs in each. The large sets are bulk-loaded directly (SQL generate_series, pipelined Redis
 // scripts), never through argon2.

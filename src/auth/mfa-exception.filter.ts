@@ -53,7 +53,8 @@ export class MfaExceptionFilter implements ExceptionFilter<HttpException> {
       adapter.end(response);
       return undefined;
     }
-    if (exception instanceof TooManyAttemptsException) {
+    // A permanent lock (maxConsecutiveFailures) has no Retry-After: waiting does not lift it.
+    if (exception instanceof TooManyAttemptsException && exception.retryAfterSeconds !== null) {
       adapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
     }
     adapter.reply(response, exception.getResponse(), exception.getStatus());

@@ -26,7 +26,12 @@ export class RetryAfterInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) => {
-        if (error instanceof TooManyAttemptsException && context.getType() === 'http') {
+        // A permanent lock has no Retry-After: waiting does not lift it.
+        if (
+          error instanceof TooManyAttemptsException &&
+          error.retryAfterSeconds !== null &&
+          context.getType() === 'http'
+        ) {
           const response = context.switchToHttp().getResponse<HeaderWritable>();
           const value = String(error.retryAfterSeconds);
           if (typeof response.header === 'function') response.header('Retry-After', value);

@@ -115,11 +115,22 @@ export interface NestAuthClient {
   resetMfa(code: string): Promise<{
     /** Always `true`: MFA was reset. */
     reset: true;
+    /**
+     * With the server's `replaceOnUse`: the new code that replaces the used one, to show once like
+     * a new code (`useRecoveryCodeReveal().showReplacement()`); `null` when the server could not
+     * issue it. Absent otherwise.
+     */
+    replacement?: string | null;
   }>;
   /** `POST {path}/recovery-codes/redeem`: consumes the code, for example to sign in instead of TOTP. */
   redeemRecoveryCode(code: string): Promise<{
     /** Unused codes the user has left. */
     remaining: number;
+    /**
+     * With the server's `replaceOnUse`: the new code that replaces the used one, to show once like
+     * a new code; `null` when the server could not issue it. Absent otherwise.
+     */
+    replacement?: string | null;
   }>;
   /** `GET {path}/recovery-codes`: how many codes remain and when; never codes. */
   getRecoveryCodeStatus(): Promise<RecoveryCodeStatus>;

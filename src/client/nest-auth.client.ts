@@ -79,7 +79,7 @@ export function createNestAuthClient(options: NestAuthClientOptions): NestAuthCl
       request('PUT', 'recovery-codes', count === undefined ? {} : { count }, isCodesResult),
     resetMfa: (code: string) => request('POST', 'reset', { code }, isResetResult),
     redeemRecoveryCode: (code: string) =>
-      request('POST', 'recovery-codes/redeem', { code }, isRemainingResult),
+      request('POST', 'recovery-codes/redeem', { code }, isRedeemResult),
     getRecoveryCodeStatus: async () =>
       toStatus(await request('GET', 'recovery-codes', undefined, isWireStatus)),
     revokeRecoveryCodes: async () => {
@@ -131,12 +131,23 @@ function isCodesResult(value: unknown): value is { codes: string[] } {
   );
 }
 
-function isResetResult(value: unknown): value is { reset: true } {
-  return isObject(value) && value.reset === true;
+function isResetResult(value: unknown): value is { reset: true; replacement?: string | null } {
+  return isObject(value) && value.reset === true && isReplacement(value.replacement);
 }
 
 function isRemainingResult(value: unknown): value is { remaining: number } {
   return isObject(value) && typeof value.remaining === 'number';
+}
+
+function isRedeemResult(
+  value: unknown,
+): value is { remaining: number; replacement?: string | null } {
+  return isRemainingResult(value) && isReplacement((value as Record<string, unknown>).replacement);
+}
+
+/** `replaceOnUse`'s new code, `null` when it could not be issued, or absent. */
+function isReplacement(value: unknown): value is string | null | undefined {
+  return value === undefined || value === null || typeof value === 'string';
 }
 
 function isDateOrNull(value: unknown): value is string | null {

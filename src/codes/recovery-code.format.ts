@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomInt } from 'node:crypto';
 
 /**
  * The code presets. Each has at least 40 bits; see `describeRecoveryCodeFormat()`.
@@ -122,11 +122,14 @@ export function parseRecoveryCode(
 }
 
 /**
- * @internal The key a store indexes by: a SHA-256 of the user and the lookup part, so the store
- * holds no fragment of a code and a digest copied to another user is never found.
+ * @internal The key a store indexes by, derived from the user and the lookup part so that a digest
+ * copied to another user is never found. With a pepper `key` it is HMAC-SHA256 under that key, and
+ * a store dump alone says nothing about the lookup part. Without one it is a plain SHA-256, which
+ * whoever reads the store can invert by trying every lookup part (see docs/security.md).
  */
-export function deriveLookupKey(userId: string, lookup: string): string {
-  return createHash('sha256').update(userId).update('\0').update(lookup).digest('base64url');
+export function deriveLookupKey(userId: string, lookup: string, key?: Buffer): string {
+  const hash = key ? createHmac('sha256', key) : createHash('sha256');
+  return hash.update(userId).update('\0').update(lookup).digest('base64url');
 }
 
 function specOf(format: RecoveryCodeFormat): FormatSpec {

@@ -34,17 +34,22 @@ export class RecoveryCodeHasher implements OnModuleInit {
     return this.limiter.limit;
   }
 
-  /** argon2id digest (PHC string, salt included) of a canonical code. */
-  hash(canonical: string): Promise<string> {
+  /**
+   * argon2id digest (PHC string, salt included) of a canonical code; with a pepper `secret`, the
+   * digest can only be checked by whoever holds that key.
+   */
+  hash(canonical: string, secret?: Buffer): Promise<string> {
     return this.limiter.run(() =>
-      argon2.hash(canonical, { ...this.params, type: argon2.argon2id }),
+      argon2.hash(canonical, { ...this.params, type: argon2.argon2id, ...(secret && { secret }) }),
     );
   }
 
   /** Exactly one argon2 verification. Malformed digests count as a mismatch, not a fault. */
-  async verify(digest: string, canonical: string): Promise<boolean> {
+  async verify(digest: string, canonical: string, secret?: Buffer): Promise<boolean> {
     try {
-      return await this.limiter.run(() => argon2.verify(digest, canonical));
+      return await this.limiter.run(() =>
+        argon2.verify(digest, canonical, secret ? { secret } : undefined),
+      );
     } catch {
       return false;
     }

@@ -28,6 +28,12 @@ export interface RecoveryCodeReveal {
   readonly printed: boolean;
   /** Shows freshly generated codes: one (`{ code }`) or a set (`{ codes }`). */
   show(codes: string | readonly string[]): void;
+  /**
+   * Shows the `replacement` of a redeem or reset result (the server's `replaceOnUse`) once, like a
+   * new code. Returns whether a code is now shown: `false` without one (no `replaceOnUse`), or when
+   * it is `null` because the server could not issue it (offer to generate a new set then).
+   */
+  showReplacement(result: { readonly replacement?: string | null }): boolean;
   /** "I've saved it": drops the codes from memory; they cannot be shown again. */
   acknowledge(): void;
   /** Copies the codes, one a line, with `navigator.clipboard`. Resolves `false` when refused. */
@@ -86,6 +92,15 @@ export function useRecoveryCodeReveal(options: RecoveryCodeRevealOptions = {}): 
       setPrinted(false);
     },
     [dropLeftovers],
+  );
+
+  const showReplacement = useCallback(
+    (result: { readonly replacement?: string | null }) => {
+      if (typeof result.replacement !== 'string') return false;
+      show(result.replacement);
+      return true;
+    },
+    [show],
   );
 
   const acknowledge = useCallback(() => {
@@ -184,12 +199,24 @@ export function useRecoveryCodeReveal(options: RecoveryCodeRevealOptions = {}): 
       downloaded,
       printed,
       show,
+      showReplacement,
       acknowledge,
       copyAll,
       download,
       print,
     }),
-    [shown, copied, downloaded, printed, show, acknowledge, copyAll, download, print],
+    [
+      shown,
+      copied,
+      downloaded,
+      printed,
+      show,
+      showReplacement,
+      acknowledge,
+      copyAll,
+      download,
+      print,
+    ],
   );
 }
 

@@ -33,6 +33,7 @@ import {
 import type { NestAuthRequest } from '../mfa-module-options.interface.js';
 import { DEFAULT_MFA_ROUTES_PATH, type ResolvedMfaOptions } from '../mfa.options.js';
 import { MfaService } from '../mfa.service.js';
+import type { RedeemRecoveryCodeResult } from '../mfa-results.interface.js';
 import type { RecoveryCodeStatus } from '../store/recovery-code-store.interface.js';
 import { MfaRoutesGuard } from './mfa-routes.guard.js';
 import { MfaValidationPipe } from './mfa-validation.pipe.js';
@@ -97,6 +98,7 @@ export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH
       await this.mfa.revokeRecoveryCodes(userId);
     }
 
+    // With replaceOnUse these answers carry a new code: no-store, like every response with codes.
     @Post('recovery-codes/redeem')
     @RouteAuth({ allowMfaPending: true })
     @HttpCode(HttpStatus.OK)
@@ -106,29 +108,30 @@ export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH
       @Body() body: RedeemRecoveryCodeDto,
       @Req() request: NestAuthRequest,
       @Res({ passthrough: true }) response: unknown,
-    ): Promise<{ remaining: number }> {
+    ): Promise<RedeemRecoveryCodeResult> {
       const hook = this.options.routes?.onRedeemed;
       if (!hook) return this.mfa.redeemRecoveryCode(user.id, body.code);
       let fields: object = {};
-      const { remaining } = await this.mfa.redeemRecoveryCode(user.id, body.code, {
+      const result = await this.mfa.redeemRecoveryCode(user.id, body.code, {
         onRedeemed: async ({ remaining }) => {
           fields = responseFields(await hook({ user, request, response, remaining }));
         },
       });
-      // `remaining` last: the hook adds fields, it does not change the count.
-      return { ...fields, remaining };
+      // `remaining` (and `replacement`) last: the hook adds fields, it does not change them.
+      return { ...fields, ...result };
     }
 
     @Post('reset')
     @RouteAuth({ allowMfaPending: true })
     @HttpCode(HttpStatus.OK)
+    @Header('Cache-Control', 'no-store')
     async reset(
       @CurrentUser('id') userId: string,
       @Body() body: ResetMfaDto,
       @Req() request: NestAuthRequest,
-    ): Promise<{ reset: true }> {
-      await this.mfa.resetMfa(userId, body.code, { request });
-      return { reset: true };
+    ): Promise<{ reset: true; replacement?: string | null }> {
+      const result = await this.mfa.resetMfa(userId, body.code, { request });
+      return result ? { reset: true, replacement: result.replacement } : { reset: true };
     }
   }
   return MfaRoutesController;

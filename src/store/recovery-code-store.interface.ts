@@ -3,7 +3,10 @@
  * @publicApi
  */
 export interface NewRecoveryCodeRecord {
-  /** SHA-256 of the user id and the code's non-secret lookup part (base64url). */
+  /**
+   * SHA-256 of the user id and the code's non-secret lookup part, or HMAC-SHA256 under the pepper
+   * when one is set (base64url).
+   */
   lookupKey: string;
   /** argon2id digest of the whole code (PHC string). */
   digest: string;

@@ -30,7 +30,8 @@ export class DatabaseModule implements OnApplicationShutdown {
 
 /**
  * One instance of a multi-instance app: its own pool on the shared database. The environment
- * sets `DATABASE_URL`, `MFA_MAX_ATTEMPTS` and, to make `onMfaReset` throw, `MFA_FAIL_RESET=1`.
+ * sets `DATABASE_URL`, `MFA_MAX_ATTEMPTS`, optionally `MFA_WINDOW_MS` and
+ * `MFA_MAX_CONSECUTIVE_FAILURES`, and, to make `onMfaReset` throw, `MFA_FAIL_RESET=1`.
  */
 @Module({
   imports: [
@@ -45,6 +46,8 @@ export class DatabaseModule implements OnApplicationShutdown {
           store,
           hashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
           maxAttempts: Number(process.env.MFA_MAX_ATTEMPTS ?? 5),
+          attemptWindowMs: Number(process.env.MFA_WINDOW_MS ?? 900_000),
+          maxConsecutiveFailures: Number(process.env.MFA_MAX_CONSECUTIVE_FAILURES ?? 100),
           authenticate: (request) => {
             const id = request.headers['x-user-id'];
             return typeof id === 'string' && id !== '' ? { id } : null;

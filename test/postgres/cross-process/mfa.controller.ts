@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import {
   Auth,
   CurrentUser,
@@ -7,7 +7,10 @@ import {
   ResetMfaDto,
 } from '../../../src/index.js';
 
-/** Generate, redeem, reset and status for the user named by the `x-user-id` header. */
+/**
+ * Generate (one code or a set), redeem, reset, status and unlock for the user named by the
+ * `x-user-id` header. Unlock stands in for an admin action.
+ */
 @Controller()
 export class MfaController {
   constructor(private readonly mfa: MfaService) {}
@@ -16,6 +19,21 @@ export class MfaController {
   @Post('codes')
   generate(@CurrentUser('id') userId: string) {
     return this.mfa.generateRecoveryCode(userId);
+  }
+
+  @Auth()
+  @Put('codes')
+  @HttpCode(200)
+  generateSet(@CurrentUser('id') userId: string) {
+    return this.mfa.generateRecoveryCodes(userId, 3);
+  }
+
+  @Auth()
+  @Post('unlock')
+  @HttpCode(200)
+  async unlock(@CurrentUser('id') userId: string) {
+    await this.mfa.unlockRecoveryCodes(userId);
+    return { unlocked: true };
   }
 
   @Auth()
