@@ -11,10 +11,12 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAttemptSuite } from './suites/attempt.mjs';
 import { runGenerateSuite } from './suites/generate.mjs';
+import { runGrowthSuite } from './suites/growth.mjs';
 import { runHttpSuite } from './suites/http.mjs';
 import { runPepperSuite } from './suites/pepper.mjs';
 import { runPostgresSuite } from './suites/postgres.mjs';
 import { runRedeemSuite } from './suites/redeem.mjs';
+import { runRedisSuite } from './suites/redis.mjs';
 import { measureInMemoryStore } from './suites/store.mjs';
 import { attemptChart, checkTargets, consoleTable, markdown } from './lib/report.mjs';
 
@@ -43,7 +45,15 @@ const PLANS = {
         { threadpool: 16, env: { MALLOC_MMAP_THRESHOLD_: '1048576' } },
       ],
     },
-    store: { memoryRounds: 2000, postgresRounds: 300 },
+    store: { memoryRounds: 2000, postgresRounds: 300, redisRounds: 1000 },
+    growth: {
+      small: 1_000,
+      large: 1_000_000,
+      // About 8 KB of heap per user: 1,000,000 users would need ~8 GB in one process.
+      memoryLarge: Number(process.env.BENCH_MEMORY_GROWTH_USERS ?? 100_000),
+      rounds: { memory: 2000, postgres: 400, redis: 1000 },
+      budgetMs: 60_000,
+    },
   },
   quick: {
     hashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
@@ -52,7 +62,14 @@ const PLANS = {
     generate: { rounds: 4, budgetMs: 3_000 },
     pepper: { rounds: 6, budgetMs: 3_000 },
     http: { duration: 1, floodDuration: 1, floods: [{}] },
-    store: { memoryRounds: 100, postgresRounds: 20 },
+    store: { memoryRounds: 100, postgresRounds: 20, redisRounds: 50 },
+    growth: {
+      small: 1_000,
+      large: 10_000,
+      memoryLarge: 10_000,
+      rounds: { memory: 50, postgres: 20, redis: 50 },
+      budgetMs: 5_000,
+    },
   },
 };
 
@@ -157,14 +174,35 @@ try {
   const postgres = await step('5. store latency, PostgreSQL', () =>
     runPostgresSuite({ rounds: plan.store.postgresRounds, digest, cleanup }),
   );
+  const redis = await step('5. store latency, Redis (standalone)', () =>
+    runRedisSuite({ rounds: plan.store.redisRounds, digest, cleanup }),
+  );
+  await runCleanup();
   const pepper = await step('6. an attempt with a pepper and two previous keys vs raw verify', () =>
     runPepperSuite({ hashing, rounds: plan.pepper.rounds, deadline: budget(plan.pepper.budgetMs) }),
+  );
+  if (quick) {
+    log(
+      `  quick mode: the growth rows load ${plan.growth.large.toLocaleString('en')} users, not 1,000,000`,
+    );
+  }
+  const growth = await step('7. growth: 1,000 users against a large data set', () =>
+    runGrowthSuite({ ...plan.growth, digest, cleanup, log }),
   );
   await runCleanup();
 
   meta.durationMs = performance.now() - started;
   meta.machine.loadAverageAtEnd = loadavg();
-  const results = { meta, attempt, redeem, generate, pepper, http, stores: { memory, postgres } };
+  const results = {
+    meta,
+    attempt,
+    redeem,
+    generate,
+    pepper,
+    http,
+    stores: { memory, postgres, redis },
+    growth,
+  };
   results.targets = checkTargets(results, { check: !quick });
   // A smoke run measures with cheap parameters and few samples: show no limit it was not held to.
   if (quick) {

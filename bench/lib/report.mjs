@@ -59,7 +59,29 @@ export function checkTargets(results, { check }) {
     const peak = Math.max(flood.peakRss, flood.maxRss);
     add('peak RSS, 200 connections of wrong guesses', peak, 300e6, `${mb(peak)} (< 300 MB)`);
   }
+  for (const [name, store] of growthStores(results)) {
+    const [op, worst] = Object.entries(store.ratio).sort(([, a], [, b]) => b - a)[0];
+    const delta = store.large[op].median - store.small[op].median;
+    add(
+      `growth, ${name}: slowest operation, median with ${count(store.users)} users / with ${count(results.growth.users.small)}`,
+      worst,
+      1.2,
+      `${x(worst)} (≤ 1.20×), \`${op}\`, ${delta >= 0 ? '+' : '−'}${us(Math.abs(delta))}`,
+    );
+  }
   return targets;
+}
+
+const count = (n) => n.toLocaleString('en');
+
+/** The growth results of each store that ran, with its label. */
+function growthStores(results) {
+  const stores = results.growth?.stores ?? {};
+  return [
+    ['in-memory', stores.memory],
+    ['PostgreSQL', stores.postgres],
+    ['Redis', stores.redis],
+  ].filter(([, store]) => store && !store.skipped);
 }
 
 function pad(rows) {
@@ -152,9 +174,26 @@ export function consoleTable(results) {
       rows.push([`store ${store}`, op, us(s.median), us(s.p95), '', '']);
     }
   }
+  for (const [store, growth] of growthStores(results)) {
+    for (const [op, ratio] of Object.entries(growth.ratio)) {
+      rows.push([
+        `growth ${store}`,
+        `${op}, ${count(results.growth.users.small)} → ${count(growth.users)} users`,
+        `${us(growth.small[op].median)} → ${us(growth.large[op].median)}`,
+        '',
+        x(ratio),
+        '',
+      ]);
+    }
+  }
   const lines = [pad(rows), ''];
   if (results.stores.postgres.skipped)
     lines.push(`PostgreSQL rows skipped: ${results.stores.postgres.skipped}`);
+  if (results.stores.redis?.skipped)
+    lines.push(`Redis rows skipped: ${results.stores.redis.skipped}`);
+  for (const [name, store] of Object.entries(results.growth?.stores ?? {})) {
+    if (store.skipped) lines.push(`growth, ${name}: skipped (${store.skipped})`);
+  }
   for (const t of results.targets) {
     lines.push(`${t.pass === null ? '·' : t.pass ? '✓' : '✗'} ${t.name}: ${t.shown}`);
   }
@@ -165,6 +204,9 @@ function storeColumns(results) {
   const columns = [['in-memory', results.stores.memory]];
   if (results.stores.postgres.operations)
     columns.push(['PostgreSQL', results.stores.postgres.operations]);
+  for (const [client, operations] of Object.entries(results.stores.redis?.clients ?? {})) {
+    columns.push([`Redis (${client})`, operations]);
+  }
   return columns;
 }
 
@@ -325,6 +367,7 @@ export function markdown(results, { chartFile }) {
     stores.postgres.operations
       ? `Per call. PostgreSQL: ${stores.postgres.version}, ${stores.postgres.source}, through a \`pg\` pool of 4 on loopback.`
       : `Per call. PostgreSQL rows skipped: ${stores.postgres.skipped}. Set \`DATABASE_URL\`, or install PostgreSQL (\`initdb\` under \`/usr/lib/postgresql/*/bin\`), and build \`@nest-auth/mfa/postgres\`.`,
+    redisCaption(stores.redis),
     table(
       ['operation', ...columns.flatMap(([name]) => [`${name} median`, `${name} p95`])],
       Object.keys(stores.memory).map((op) => [
@@ -333,6 +376,7 @@ export function markdown(results, { chartFile }) {
       ]),
     ),
   );
+  if (results.growth) out.push(...growthSection(results));
 
   if (results.pepper) {
     const p = results.pepper;
@@ -368,13 +412,73 @@ export function markdown(results, { chartFile }) {
     '## Reproduce',
     [
       '```bash',
-      'npm run bench            # full run, about two minutes on 2 cores; rewrites this file',
+      'npm run bench            # full run, five to ten minutes on 2 cores (most of it loading the 1,000,000-user sets); rewrites this file',
       'npm run bench -- --quick # smoke run in CI: cheap parameters, no thresholds, writes to a temp dir',
       '```',
     ].join('\n'),
     'The full run exits non-zero when a target does not hold. CPU contention from other processes makes argon2 noisy; the interleaving keeps the ratios fair, but run it on an otherwise idle machine for absolute numbers. `bench/results.json` holds every number of this page.',
   );
   return `${out.join('\n\n')}\n`;
+}
+
+function redisCaption(redis) {
+  if (!redis) return 'Redis rows: not measured in this run.';
+  if (redis.skipped) return `Redis rows skipped: ${redis.skipped}.`;
+  return `Redis: ${redis.version}, ${redis.source}, one connection per client package (node-redis, ioredis), \`RedisRecoveryCodeStore\` with its defaults.`;
+}
+
+/** 7. Growth: medians with few and with many users, and the cost of one user in each store. */
+function growthSection(results) {
+  const { users, stores } = results.growth;
+  const ran = growthStores(results);
+  const out = [
+    '## 7. Growth: 1,000 users against a large data set',
+    [
+      `Each store holds ${count(users.small)} users in one data set and ${count(users.large)} (in-memory: ${count(users.memoryLarge)}) in another, every user with 10 codes. The rounds alternate between the two sets (small, large; large, small; …). Reads and counters go to a random preloaded user, whose data is as cold as a real user’s; \`replaceAll\`, \`append\` and \`revokeAll\` to a fresh user, removed again, so each set keeps its size. Target: every median at most 1.2× the small set’s.`,
+      `The large sets are loaded directly, not through argon2: PostgreSQL with one \`INSERT … SELECT\` over \`generate_series\` per 100,000 users, then \`ANALYZE\`; Redis with the store’s own \`replaceAll\` script, 512 calls in flight on one node-redis connection (pipelined), one database per set on one server without persistence; the in-memory store with \`replaceAll\` in a child process whose heap is sized from the measured footprint of a user. The in-memory store keeps about ${Math.round((stores.memory?.bytesPerUser ?? NaN) / 1000)} kB of heap per user, so 1,000,000 users would take about ${Math.round(((stores.memory?.bytesPerUser ?? NaN) * 1e6) / 1e9)} GB in one process: its large set is ${count(users.memoryLarge)} users (\`BENCH_MEMORY_GROWTH_USERS\` to change).`,
+    ].join('\n\n'),
+  ];
+  for (const [name, store] of Object.entries(stores)) {
+    if (store.skipped) out.push(`Growth, ${name}: skipped (${store.skipped}).`);
+  }
+  if (ran.length === 0) return out;
+  const ops = Object.keys(ran[0][1].ratio);
+  out.push(
+    table(
+      [
+        'operation',
+        ...ran.map(([name, store]) => `${name}: ${count(users.small)} → ${count(store.users)}`),
+      ],
+      ops.map((op) => [
+        `\`${op}\``,
+        ...ran.map(
+          ([, store]) =>
+            `${us(store.small[op].median)} → ${us(store.large[op].median)} (${x(store.ratio[op])})`,
+        ),
+      ]),
+    ),
+    '### Memory per user (10 codes)',
+    table(
+      ['store', 'per user', 'measured as', `loading the large set`],
+      ran.map(([name, store]) => [
+        name,
+        `${(store.bytesPerUser / 1000).toFixed(1)} kB`,
+        store.footprint === 'used_memory'
+          ? `\`used_memory\` before and after loading ${count(store.users)} users`
+          : store.footprint === 'V8 heap'
+            ? `V8 heap after a full GC, before and after loading ${count(store.users)} users`
+            : `\`pg_total_relation_size\` (table, indexes, TOAST) over ${count(store.users)} users`,
+        `${(store.loadMs / 1000).toFixed(1)} s`,
+      ]),
+    ),
+  );
+  const redis = stores.redis;
+  if (redis?.memoryUsage) {
+    out.push(
+      `Redis, one user’s hash by \`MEMORY USAGE\`: ${count(redis.memoryUsage.oneUser)} bytes with the default \`hash-max-listpack-value\` (${redis.memoryUsage.listpackDefault}); ${count(redis.memoryUsage.oneUserListpack)} bytes with \`hash-max-listpack-value 256\`, where the hash is one compact listpack (an unused code's value is about 122 bytes). Attempt counters add two small keys while a user has failed attempts, and none after a success.`,
+    );
+  }
+  return out;
 }
 
 function statuses(s) {

@@ -17,8 +17,11 @@ export interface CompiledApp {
 /**
  * Compiles `main.ts` (and the sources it imports) with `tsc` into a private temp dir, so the
  * children run real Node ESM without a loader, and never race a concurrent `npm run build`.
+ * `entry` names another app's main file, relative to the repository root.
  */
-export async function compileApp(): Promise<CompiledApp> {
+export async function compileApp(
+  entry = 'test/postgres/cross-process/main.ts',
+): Promise<CompiledApp> {
   const out = await mkdtemp(join(tmpdir(), 'mfa-apps-'));
   await writeFile(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
   await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
@@ -36,7 +39,7 @@ export async function compileApp(): Promise<CompiledApp> {
         sourceMap: false,
         types: ['node'],
       },
-      files: [join(ROOT, 'test/postgres/cross-process/main.ts')],
+      files: [join(ROOT, entry)],
       include: [],
     }),
   );
@@ -46,7 +49,7 @@ export async function compileApp(): Promise<CompiledApp> {
     join(out, 'tsconfig.json'),
   ]);
   return {
-    main: join(out, 'test/postgres/cross-process/main.js'),
+    main: join(out, entry.replace(/\.ts$/, '.js')),
     remove: () => rm(out, { recursive: true, force: true }),
   };
 }
