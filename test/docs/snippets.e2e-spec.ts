@@ -16,12 +16,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VIRTUAL = join(ROOT, '.snippets');
 const README_LIMIT = 12 * 1024;
 /** Pages other issues are writing; the index may link them before they exist. */
-const PAGES_IN_PROGRESS = [
-  'docs/CONFORMANCE.md',
-  'docs/redis.md',
-  'docs/hardening.md',
-  'docs/telemetry.md',
-];
+const PAGES_IN_PROGRESS = ['docs/hardening.md', 'docs/telemetry.md'];
 
 const PRELUDE = `
 import type { ReactElement } from 'react';
@@ -63,6 +58,8 @@ export {};
 
 /** Modules the snippets import by a relative path, as the reader's app would have them. */
 const FIXTURES: Record<string, string> = {
+  'database.module.ts': `import { Module } from '@nestjs/common';\nexport const PG_POOL = Symbol('PG_POOL');\n@Module({})\nexport class DatabaseModule {}\n`,
+  'redis.module.ts': `import { Module } from '@nestjs/common';\nexport const REDIS = Symbol('REDIS');\n@Module({})\nexport class RedisModule {}\n`,
   'app.module.ts': `import { Module } from '@nestjs/common';\n@Module({})\nexport class AppModule {}\n`,
   'my-recovery-code.store.ts': `
 import { InMemoryRecoveryCodeStore } from '@nest-auth/mfa';
