@@ -1,18 +1,21 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 import { RESOLVED_MFA_OPTIONS } from '../mfa.internal-constants.js';
 import type { ResolvedHashingOptions, ResolvedMfaOptions } from '../mfa.options.js';
+import type { Argon2Backend, Argon2BackendName } from './argon2.backend.js';
 import { ConcurrencyLimiter } from './concurrency.limiter.js';
+import { loadArgon2Backend } from './load-argon2-backend.js';
 
 /**
- * @internal Hashes and verifies codes with argon2id. One instance per module; it also holds the
- * dummy digest that unknown lookups are verified against, so a miss costs what a hit costs.
+ * @internal Hashes and verifies codes with argon2id, through Node's `crypto.argon2` (Node 24.7+)
+ * or the `argon2` package. One instance per module; it also holds the dummy digest that unknown
+ * lookups are verified against, so a miss costs what a hit costs.
  */
 @Injectable()
 export class RecoveryCodeHasher implements OnModuleInit {
   private readonly params: Omit<ResolvedHashingOptions, 'maxConcurrency'>;
   private readonly limiter: ConcurrencyLimiter;
+  private backendPromise?: Promise<Argon2Backend>;
   private dummy?: Promise<string>;
 
   constructor(@Inject(RESOLVED_MFA_OPTIONS) options: ResolvedMfaOptions) {
@@ -22,8 +25,9 @@ export class RecoveryCodeHasher implements OnModuleInit {
   }
 
   /**
-   * Makes the dummy digest at startup, so the first miss of the process costs one verification
-   * like every other attempt, not a hash and a verification.
+   * Picks the argon2 implementation and makes the dummy digest at startup: a missing
+   * implementation fails the app's start with the fix, and the first miss of the process costs one
+   * verification like every other attempt, not a hash and a verification.
    */
   async onModuleInit(): Promise<void> {
     await this.dummyDigest();
@@ -34,17 +38,22 @@ export class RecoveryCodeHasher implements OnModuleInit {
     return this.limiter.limit;
   }
 
+  /** Which implementation hashes, once loaded. */
+  async backendName(): Promise<Argon2BackendName> {
+    return (await this.backend()).name;
+  }
+
   /** argon2id digest (PHC string, salt included) of a canonical code. */
-  hash(canonical: string): Promise<string> {
-    return this.limiter.run(() =>
-      argon2.hash(canonical, { ...this.params, type: argon2.argon2id }),
-    );
+  async hash(canonical: string): Promise<string> {
+    const backend = await this.backend();
+    return this.limiter.run(() => backend.hash(canonical, this.params));
   }
 
   /** Exactly one argon2 verification. Malformed digests count as a mismatch, not a fault. */
   async verify(digest: string, canonical: string): Promise<boolean> {
+    const backend = await this.backend();
     try {
-      return await this.limiter.run(() => argon2.verify(digest, canonical));
+      return await this.limiter.run(() => backend.verify(digest, canonical));
     } catch {
       return false;
     }
@@ -54,5 +63,10 @@ export class RecoveryCodeHasher implements OnModuleInit {
   dummyDigest(): Promise<string> {
     this.dummy ??= this.hash(randomBytes(16).toString('hex'));
     return this.dummy;
+  }
+
+  private backend(): Promise<Argon2Backend> {
+    this.backendPromise ??= loadArgon2Backend();
+    return this.backendPromise;
   }
 }
