@@ -50,6 +50,7 @@ export {
   TOO_MANY_ATTEMPTS_MESSAGE,
   TooManyAttemptsException,
 } from './mfa.exceptions.js';
+export { MFA_OVERLOADED_MESSAGE, MfaOverloadedException } from './mfa-limits.exceptions.js';
 export {
   describeRecoveryCodeFormat,
   type RecoveryCodeFormat,

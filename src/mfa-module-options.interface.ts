@@ -20,6 +20,16 @@ export interface RecoveryCodeHashingOptions {
    * of cores, at most `UV_THREADPOOL_SIZE - 1` (3 with the default pool), at least 1.
    */
   maxConcurrency?: number;
+  /**
+   * argon2 operations that may wait for a slot. New work beyond it is refused at once with 503
+   * `overloaded` and `Retry-After` (`MfaOverloadedException`), before any attempt or generation is
+   * counted, rather than queued without bound; a set is admitted or refused as a whole. At least
+   * `maxActiveCodes`, so the largest set fits. Default: about 2 s of work at the measured hash
+   * time, `max(maxActiveCodes, round(2000 ms × maxConcurrency / average argon2 time))`, following
+   * the average of recent operations (the first is timed at startup): about 200 at the OWASP
+   * parameters on 2 cores. See docs/hardening.md.
+   */
+  maxQueue?: number;
 }
 
 /**

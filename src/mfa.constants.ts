@@ -29,7 +29,7 @@ export const DEFAULT_LOW_CODES_THRESHOLD = 2;
  * @publicApi
  */
 export const DEFAULT_HASHING_OPTIONS: Readonly<
-  Required<Omit<RecoveryCodeHashingOptions, 'maxConcurrency'>>
+  Required<Omit<RecoveryCodeHashingOptions, 'maxConcurrency' | 'maxQueue'>>
 > = Object.freeze({
   memoryCost: 19_456,
   timeCost: 2,

@@ -9,3 +9,12 @@ export const MFA_LOGGER_CONTEXT = 'MfaService';
 
 /** @internal Token of the options with every default applied and checked, resolved once. */
 export const RESOLVED_MFA_OPTIONS = Symbol('ResolvedMfaOptions');
+
+/** @internal The default `hashing.maxQueue` holds about this much argon2 work, in ms. */
+export const HASH_QUEUE_BUDGET_MS = 2_000;
+
+/**
+ * @internal argon2 time assumed until the first operation is measured: one hash at the OWASP
+ * parameters on the bench machine (docs/BENCHMARKS.md), in ms.
+ */
+export const ASSUMED_HASH_MS = 20;

@@ -32,6 +32,8 @@ export interface ResolvedHashingOptions {
   timeCost: number;
   parallelism: number;
   maxConcurrency: number;
+  /** `undefined`: derived from the measured hash time. */
+  maxQueue: number | undefined;
 }
 
 /** @internal Applies defaults and refuses nonsense at startup, naming the option to fix. */
@@ -49,6 +51,7 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
       timeCost: options.hashing?.timeCost ?? DEFAULT_HASHING_OPTIONS.timeCost,
       parallelism: options.hashing?.parallelism ?? DEFAULT_HASHING_OPTIONS.parallelism,
       maxConcurrency: options.hashing?.maxConcurrency ?? defaultHashConcurrency(),
+      maxQueue: options.hashing?.maxQueue,
     },
   };
   requireInteger('maxActiveCodes', resolved.maxActiveCodes, 1, MAX_RECOVERY_CODES_PER_BATCH);
@@ -61,6 +64,11 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
   requireInteger('hashing.memoryCost', hashing.memoryCost, 8 * hashing.parallelism, 2 ** 32 - 1);
   requireInteger('hashing.timeCost', hashing.timeCost, 1, 2 ** 32 - 1);
   requireInteger('hashing.maxConcurrency', hashing.maxConcurrency, 1, Number.MAX_SAFE_INTEGER);
+  if (hashing.maxQueue !== undefined) {
+    // A set is admitted whole, so the largest one must fit.
+    const min = resolved.maxActiveCodes;
+    requireInteger('hashing.maxQueue', hashing.maxQueue, min, Number.MAX_SAFE_INTEGER);
+  }
   describeRecoveryCodeFormat(resolved.codeFormat); // throws with the fix for an unknown format
   if (resolved.onMfaReset !== undefined && typeof resolved.onMfaReset !== 'function') {
     throw new MfaConfigurationError(

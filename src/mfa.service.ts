@@ -6,6 +6,7 @@ import {
   parseRecoveryCode,
   type GeneratedRecoveryCode,
 } from './codes/recovery-code.format.js';
+import type { HashTicket } from './codes/hash.scheduler.js';
 import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
 import { MAX_RECOVERY_CODE_INPUT_LENGTH, MAX_RECOVERY_CODES_PER_BATCH } from './mfa.constants.js';
 import type { MfaEvent } from './mfa.events.js';
@@ -57,6 +58,7 @@ export class MfaService implements OnModuleDestroy {
    * Creates one code and returns it; this is the only time it is visible. The user keeps the
    * newest `maxActiveCodes` unused codes: older ones stop working at once, so ten calls (even
    * concurrent ones) leave exactly those ten valid.
+   * @throws MfaOverloadedException (503) when the hashing backlog is full; nothing changes.
    * @example
    * const { code } = await mfa.generateRecoveryCode(user.id); // 'a1b2c3d4-e5f6-7890-abcd'
    */
@@ -65,19 +67,24 @@ export class MfaService implements OnModuleDestroy {
     code: string;
   }> {
     requireUserId(userId);
-    for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
-      const code = generateRecoveryCodeValue(this.options.codeFormat);
-      const record = {
-        lookupKey: deriveLookupKey(userId, code.lookup),
-        digest: await this.hasher.hash(code.canonical),
-      };
-      const added = await this.guard('append', () =>
-        this.store.append(userId, record, this.options.maxActiveCodes),
-      );
-      if (added) {
-        this.emit({ type: 'generated', userId, count: 1, replaced: false });
-        return { code: code.display };
+    const hashing = this.hasher.reserve('generate', userId);
+    try {
+      for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
+        const code = generateRecoveryCodeValue(this.options.codeFormat);
+        const record = {
+          lookupKey: deriveLookupKey(userId, code.lookup),
+          digest: await this.hasher.hash(code.canonical, hashing),
+        };
+        const added = await this.guard('append', () =>
+          this.store.append(userId, record, this.options.maxActiveCodes),
+        );
+        if (added) {
+          this.emit({ type: 'generated', userId, count: 1, replaced: false });
+          return { code: code.display };
+        }
       }
+    } finally {
+      hashing.release();
     }
     // Only reachable with a broken store: five random lookup parts cannot all collide.
     throw new MfaConfigurationError(
@@ -88,6 +95,9 @@ export class MfaService implements OnModuleDestroy {
   /**
    * Creates a fresh set of `count` codes (default `maxActiveCodes`) that atomically replaces
    * every earlier code. Hashing runs concurrently on libuv's thread pool.
+   * @throws RecoveryCodeInputException (400) for a bad `count`.
+   * @throws MfaOverloadedException (503) when the hashing backlog has no room for the whole set;
+   * nothing changes.
    */
   async generateRecoveryCodes(
     userId: string,
@@ -106,16 +116,22 @@ export class MfaService implements OnModuleDestroy {
     ) {
       throw new RecoveryCodeInputException(RECOVERY_CODE_COUNT_MESSAGE);
     }
-    const codes = distinctLookups(size, () => generateRecoveryCodeValue(this.options.codeFormat));
-    const records = await Promise.all(
-      codes.map(async (code) => ({
-        lookupKey: deriveLookupKey(userId, code.lookup),
-        digest: await this.hasher.hash(code.canonical),
-      })),
-    );
-    await this.guard('replaceAll', () => this.store.replaceAll(userId, records));
-    this.emit({ type: 'generated', userId, count: size, replaced: true });
-    return { codes: codes.map((code) => code.display) };
+    // The whole set is admitted to the hashing queue, or refused, before anything is hashed.
+    const hashing = this.hasher.reserve('generate', userId, size);
+    try {
+      const codes = distinctLookups(size, () => generateRecoveryCodeValue(this.options.codeFormat));
+      const records = await Promise.all(
+        codes.map(async (code) => ({
+          lookupKey: deriveLookupKey(userId, code.lookup),
+          digest: await this.hasher.hash(code.canonical, hashing),
+        })),
+      );
+      await this.guard('replaceAll', () => this.store.replaceAll(userId, records));
+      this.emit({ type: 'generated', userId, count: size, replaced: true });
+      return { codes: codes.map((code) => code.display) };
+    } finally {
+      hashing.release();
+    }
   }
 
   /**
@@ -123,6 +139,8 @@ export class MfaService implements OnModuleDestroy {
    * @throws RecoveryCodeInputException (400) for malformed input, before any hashing.
    * @throws InvalidRecoveryCodeException (401) for a wrong, unknown, used or revoked code.
    * @throws TooManyAttemptsException (429) once `maxAttempts` is reached; nothing is consumed.
+   * @throws MfaOverloadedException (503) when the hashing backlog is full, before the attempt is
+   * counted.
    */
   async redeemRecoveryCode(
     userId: string,
@@ -206,6 +224,20 @@ export class MfaService implements OnModuleDestroy {
     ) {
       throw new RecoveryCodeInputException(RECOVERY_CODE_INPUT_MESSAGE);
     }
+    // Room in the hashing queue first: an overload refusal (503) must not count an attempt.
+    const hashing = this.hasher.reserve('verify', userId);
+    try {
+      return await this.checkAndConsume(userId, input, hashing);
+    } finally {
+      hashing.release();
+    }
+  }
+
+  private async checkAndConsume(
+    userId: string,
+    input: string,
+    hashing: HashTicket,
+  ): Promise<{ record: StoredRecoveryCode; remaining: number }> {
     const { maxAttempts, attemptWindowMs } = this.options;
     const reservation = await this.guard('reserveAttempt', () =>
       this.store.reserveAttempt(userId, { maxAttempts, windowMs: attemptWindowMs }),
@@ -219,7 +251,7 @@ export class MfaService implements OnModuleDestroy {
         )
       : null;
     const digest = record?.digest ?? (await this.hasher.dummyDigest());
-    const matches = await this.hasher.verify(digest, parsed?.canonical ?? input);
+    const matches = await this.hasher.verify(digest, parsed?.canonical ?? input, hashing);
     const consumed =
       matches && record
         ? await this.guard('consume', () => this.store.consume(userId, record.id))

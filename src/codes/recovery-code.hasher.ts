@@ -1,33 +1,54 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { RESOLVED_MFA_OPTIONS } from '../mfa.internal-constants.js';
-import type { ResolvedHashingOptions, ResolvedMfaOptions } from '../mfa.options.js';
+import { MfaOverloadedException } from '../mfa-limits.exceptions.js';
+import {
+  ASSUMED_HASH_MS,
+  HASH_QUEUE_BUDGET_MS,
+  RESOLVED_MFA_OPTIONS,
+} from '../mfa.internal-constants.js';
+import type { ResolvedMfaOptions } from '../mfa.options.js';
 import type { Argon2Backend, Argon2BackendName } from './argon2.backend.js';
-import { ConcurrencyLimiter } from './concurrency.limiter.js';
+import {
+  HashQueueFullError,
+  HashScheduler,
+  type HashLane,
+  type HashTicket,
+} from './hash.scheduler.js';
 import { loadArgon2Backend } from './load-argon2-backend.js';
+
+/** @internal Key of work that belongs to no user: the dummy digest, direct calls in tests. */
+const NO_USER = '';
 
 /**
  * @internal Hashes and verifies codes with argon2id, through Node's `crypto.argon2` (Node 24.7+)
- * or the `argon2` package. One instance per module; it also holds the dummy digest that unknown
- * lookups are verified against, so a miss costs what a hit costs.
+ * or the `argon2` package, in a fair, bounded queue (see `HashScheduler`). One instance per
+ * module; it also holds the dummy digest that unknown lookups are verified against, so a miss
+ * costs what a hit costs.
  */
 @Injectable()
 export class RecoveryCodeHasher implements OnModuleInit {
-  private readonly params: Omit<ResolvedHashingOptions, 'maxConcurrency'>;
-  private readonly limiter: ConcurrencyLimiter;
+  private readonly params: { memoryCost: number; timeCost: number; parallelism: number };
+  private readonly scheduler: HashScheduler;
   private backendPromise?: Promise<Argon2Backend>;
   private dummy?: Promise<string>;
 
   constructor(@Inject(RESOLVED_MFA_OPTIONS) options: ResolvedMfaOptions) {
-    const { maxConcurrency, memoryCost, timeCost, parallelism } = options.hashing;
+    const { maxConcurrency, maxQueue, memoryCost, timeCost, parallelism } = options.hashing;
     this.params = { memoryCost, timeCost, parallelism };
-    this.limiter = new ConcurrencyLimiter(maxConcurrency);
+    this.scheduler = new HashScheduler({
+      concurrency: maxConcurrency,
+      maxQueue,
+      queueBudgetMs: HASH_QUEUE_BUDGET_MS,
+      minQueue: options.maxActiveCodes,
+      assumedOperationMs: ASSUMED_HASH_MS,
+    });
   }
 
   /**
    * Picks the argon2 implementation and makes the dummy digest at startup: a missing
    * implementation fails the app's start with the fix, and the first miss of the process costs one
-   * verification like every other attempt, not a hash and a verification.
+   * verification like every other attempt. The dummy's hash is also the first measurement of the
+   * hash time that the default `hashing.maxQueue` follows.
    */
   async onModuleInit(): Promise<void> {
     await this.dummyDigest();
@@ -35,7 +56,17 @@ export class RecoveryCodeHasher implements OnModuleInit {
 
   /** How many argon2 operations may run at once. */
   get maxConcurrency(): number {
-    return this.limiter.limit;
+    return this.scheduler.concurrency;
+  }
+
+  /** The cap on waiting argon2 operations now (`hashing.maxQueue`, or derived). */
+  get maxQueue(): number {
+    return this.scheduler.maxQueue;
+  }
+
+  /** Median time of recent argon2 operations in ms; `undefined` until one finished. */
+  get measuredHashMs(): number | undefined {
+    return this.scheduler.measuredOperationMs;
   }
 
   /** Which implementation hashes, once loaded. */
@@ -43,30 +74,61 @@ export class RecoveryCodeHasher implements OnModuleInit {
     return (await this.backend()).name;
   }
 
+  /**
+   * Admits `count` operations of `userId` in `lane`, all or none, before any counter is touched.
+   * Pass the ticket to `hash()` / `verify()`, and `release()` it when done.
+   * @throws MfaOverloadedException (503) when the backlog would pass `hashing.maxQueue`.
+   */
+  reserve(lane: HashLane, userId: string, count = 1): HashTicket {
+    try {
+      return this.scheduler.reserve(lane, userId, count);
+    } catch (error) {
+      if (error instanceof HashQueueFullError) throw new MfaOverloadedException(error.retryAfterMs);
+      throw error;
+    }
+  }
+
   /** argon2id digest (PHC string, salt included) of a canonical code. */
-  async hash(canonical: string): Promise<string> {
+  async hash(canonical: string, ticket?: HashTicket): Promise<string> {
     const backend = await this.backend();
-    return this.limiter.run(() => backend.hash(canonical, this.params));
+    return this.run(ticket ?? this.reserve('generate', NO_USER), () =>
+      backend.hash(canonical, this.params),
+    );
   }
 
   /** Exactly one argon2 verification. Malformed digests count as a mismatch, not a fault. */
-  async verify(digest: string, canonical: string): Promise<boolean> {
+  async verify(digest: string, canonical: string, ticket?: HashTicket): Promise<boolean> {
     const backend = await this.backend();
     try {
-      return await this.limiter.run(() => backend.verify(digest, canonical));
-    } catch {
+      return await this.run(ticket ?? this.reserve('verify', NO_USER), () =>
+        backend.verify(digest, canonical),
+      );
+    } catch (error) {
+      if (error instanceof MfaOverloadedException) throw error;
       return false;
     }
   }
 
   /** A digest of a random value at the same parameters, made once, for misses to verify against. */
   dummyDigest(): Promise<string> {
-    this.dummy ??= this.hash(randomBytes(16).toString('hex'));
+    this.dummy ??= this.backend().then((backend) => {
+      const ticket = this.scheduler.reserve('generate', NO_USER, 1);
+      return ticket.run(() => backend.hash(randomBytes(16).toString('hex'), this.params));
+    });
     return this.dummy;
   }
 
   private backend(): Promise<Argon2Backend> {
     this.backendPromise ??= loadArgon2Backend();
     return this.backendPromise;
+  }
+
+  private async run<T>(ticket: HashTicket, task: () => Promise<T>): Promise<T> {
+    try {
+      return await ticket.run(task);
+    } catch (error) {
+      if (error instanceof HashQueueFullError) throw new MfaOverloadedException(error.retryAfterMs);
+      throw error;
+    }
   }
 }
