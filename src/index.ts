@@ -22,6 +22,7 @@ export {
   DEFAULT_LOW_CODES_THRESHOLD,
   DEFAULT_MAX_ACTIVE_CODES,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
   MAX_RECOVERY_CODE_INPUT_LENGTH,
   MAX_RECOVERY_CODES_PER_BATCH,
 } from './mfa.constants.js';
@@ -69,12 +70,19 @@ export type { MfaRoutesOptions } from './routes/mfa-routes.controller.js';
 export { MfaValidationPipe } from './routes/mfa-validation.pipe.js';
 export {
   RecoveryCodeStore,
-  type AttemptPolicy,
-  type AttemptReservation,
+  type ActiveRecoveryCode,
+  type ConsumeResult,
   type NewRecoveryCodeRecord,
   type RecoveryCodeStatus,
   type StoredRecoveryCode,
 } from './store/recovery-code-store.interface.js';
+export {
+  AttemptStore,
+  type AttemptPolicy,
+  type AttemptReservation,
+  type QuotaPolicy,
+  type QuotaReservation,
+} from './store/attempt-store.interface.js';
 export {
   InMemoryRecoveryCodeStore,
   type InMemoryRecoveryCodeStoreOptions,

@@ -1,5 +1,6 @@
 import type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 import type { RecoveryCodeFormat } from './codes/recovery-code.format.js';
+import type { AttemptStore } from './store/attempt-store.interface.js';
 import type { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 
 /**
@@ -50,10 +51,16 @@ export interface NestAuthRequest {
  */
 export interface MfaModuleOptions {
   /**
-   * Where digests, metadata and attempt counters live.
+   * Where digests and their metadata live; also the attempt counters when it implements
+   * `AttemptStore` and `attemptStore` is not set (every store of this package does).
    * Default: a new `InMemoryRecoveryCodeStore` (one process only; use a shared store in production).
    */
   store?: RecoveryCodeStore;
+  /**
+   * Where attempt counters live, when they should not live in `store` (for example codes in
+   * PostgreSQL, counters in Redis). Default: `store`, which must then implement `AttemptStore`.
+   */
+  attemptStore?: AttemptStore;
   /**
    * How many unused codes a user holds. `generateRecoveryCode()` keeps the newest this many;
    * older ones stop working at once. Default: `10`.
@@ -71,6 +78,11 @@ export interface MfaModuleOptions {
   maxAttempts?: number;
   /** Length of the attempt window, from its first attempt, in ms. Default: `900000` (15 min). */
   attemptWindowMs?: number;
+  /**
+   * Failed checks in a row, across windows, after which the user's codes lock until a success
+   * resets the count. Default: `100` (NIST SP 800-63B-4 §3.2.2).
+   */
+  maxConsecutiveFailures?: number;
   /** A `low` event fires when a use leaves this many codes or fewer. Default: `2`. */
   lowCodesThreshold?: number;
   /** Whether `resetMfa()` also revokes the user's other codes. Default: `false`. */

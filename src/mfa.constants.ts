@@ -13,6 +13,13 @@ export const DEFAULT_MAX_ACTIVE_CODES = 10;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
 /**
+ * Default for `maxConsecutiveFailures`: failed checks in a row, across windows, before a user's codes
+ * lock (NIST SP 800-63B-4 §3.2.2 allows no more than 100).
+ * @publicApi
+ */
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 100;
+
+/**
  * Default for `attemptWindowMs`: 15 minutes.
  * @publicApi
  */

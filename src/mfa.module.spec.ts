@@ -7,6 +7,7 @@ import { MFA_MODULE_OPTIONS } from './mfa.module-definition.js';
 import { MfaModule } from './mfa.module.js';
 import { MfaService } from './mfa.service.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
+import { AttemptStore } from './store/attempt-store.interface.js';
 import { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 
 describe('MfaModule', () => {
@@ -17,6 +18,53 @@ describe('MfaModule', () => {
     const { codes } = await mfa.generateRecoveryCodes('alice');
     expect(codes).toHaveLength(10);
     await moduleRef.close();
+  });
+
+  it('serves attempts from the default store, and from a given store that implements both ports', async () => {
+    for (const options of [{}, { store: new InMemoryRecoveryCodeStore() }]) {
+      const moduleRef = await Test.createTestingModule({
+        imports: [MfaModule.forRoot(options)],
+      }).compile();
+      expect(moduleRef.get(AttemptStore)).toBe(moduleRef.get(RecoveryCodeStore));
+      await moduleRef.close();
+    }
+  });
+
+  it('keeps attempts in attemptStore when one is given', async () => {
+    const attemptStore = new InMemoryRecoveryCodeStore();
+    const moduleRef = await Test.createTestingModule({
+      imports: [MfaModule.forRoot({ store: new InMemoryRecoveryCodeStore(), attemptStore })],
+    }).compile();
+    const mfa = moduleRef.get(MfaService);
+    const { codes } = await mfa.generateRecoveryCodes('alice', 2);
+    await mfa.redeemRecoveryCode('alice', 'ffffffff-ffff-ffff-ffff').catch(() => undefined);
+    const probe = await attemptStore.reserveAttempt('alice', {
+      maxAttempts: 5,
+      windowMs: 60_000,
+      maxConsecutiveFailures: 100,
+    });
+    expect(probe).toMatchObject({ allowed: true, attempts: 2, failures: 2 });
+    await expect(mfa.redeemRecoveryCode('alice', codes[0])).resolves.toEqual({ remaining: 1 });
+    await moduleRef.close();
+  });
+
+  it('refuses to start when the store keeps no attempts and no attemptStore is set', async () => {
+    const {
+      reserveAttempt: _r,
+      resetAttempts: _s,
+      releaseFailure: _f,
+      reserveQuota: _q,
+      ...codesOnly
+    } = Object.fromEntries(
+      Object.getOwnPropertyNames(InMemoryRecoveryCodeStore.prototype)
+        .filter((name) => name !== 'constructor')
+        .map((name) => [name, () => Promise.resolve(null)]),
+    );
+    await expect(
+      Test.createTestingModule({
+        imports: [MfaModule.forRoot({ store: codesOnly as never })],
+      }).compile(),
+    ).rejects.toThrow(/set `attemptStore`/);
   });
 
   it('uses the store it is given', async () => {

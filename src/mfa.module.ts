@@ -13,8 +13,11 @@ import { RESOLVED_MFA_OPTIONS } from './mfa.internal-constants.js';
 import { resolveMfaOptions } from './mfa.options.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import { createMfaRoutesController } from './routes/mfa-routes.controller.js';
+import { AttemptStore } from './store/attempt-store.interface.js';
+import { isAttemptStore } from './store/is-attempt-store.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
 import { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
+import { MfaConfigurationError } from './mfa.exceptions.js';
 
 // Defaults are applied and checked once, at startup, for the service and the hasher alike.
 const resolvedOptionsProvider: Provider = {
@@ -29,6 +32,19 @@ const storeProvider: Provider = {
   inject: [MODULE_OPTIONS_TOKEN],
 };
 
+// The code store doubles as the attempt store unless one is given; every bundled store is both.
+const attemptStoreProvider: Provider = {
+  provide: AttemptStore,
+  useFactory: (options: MfaModuleOptions, store: RecoveryCodeStore): AttemptStore => {
+    if (options.attemptStore) return options.attemptStore;
+    if (isAttemptStore(store)) return store;
+    throw new MfaConfigurationError(
+      'The `store` given to MfaModule.forRoot() keeps no attempt counters: set `attemptStore` to an AttemptStore (for example a RedisRecoveryCodeStore or a PostgresRecoveryCodeStore), or implement reserveAttempt(), resetAttempts(), releaseFailure() and reserveQuota() on the store.',
+    );
+  },
+  inject: [MODULE_OPTIONS_TOKEN, RecoveryCodeStore],
+};
+
 /**
  * MFA recovery codes for a Nest app. Exports `MfaService`, the store token, the options token and
  * the guard.
@@ -41,6 +57,7 @@ const storeProvider: Provider = {
   providers: [
     resolvedOptionsProvider,
     storeProvider,
+    attemptStoreProvider,
     RecoveryCodeHasher,
     MfaService,
     MfaAuthGuard,
@@ -49,6 +66,7 @@ const storeProvider: Provider = {
   exports: [
     MfaService,
     RecoveryCodeStore,
+    AttemptStore,
     MODULE_OPTIONS_TOKEN,
     MfaAuthGuard,
     RetryAfterInterceptor,

@@ -5,6 +5,7 @@ import {
   DEFAULT_LOW_CODES_THRESHOLD,
   DEFAULT_MAX_ACTIVE_CODES,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
   MAX_RECOVERY_CODES_PER_BATCH,
 } from './mfa.constants.js';
 import { MfaConfigurationError } from './mfa.exceptions.js';
@@ -20,6 +21,7 @@ export interface ResolvedMfaOptions {
   codeFormat: RecoveryCodeFormat;
   maxAttempts: number;
   attemptWindowMs: number;
+  maxConsecutiveFailures: number;
   lowCodesThreshold: number;
   revokeAllOnReset: boolean;
   onMfaReset?: (userId: string) => void | Promise<void>;
@@ -43,6 +45,7 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
     codeFormat: options.codeFormat ?? 'hex',
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     attemptWindowMs: options.attemptWindowMs ?? DEFAULT_ATTEMPT_WINDOW_MS,
+    maxConsecutiveFailures: options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES,
     lowCodesThreshold: options.lowCodesThreshold ?? DEFAULT_LOW_CODES_THRESHOLD,
     revokeAllOnReset: options.revokeAllOnReset ?? false,
     onMfaReset: options.onMfaReset,
@@ -57,6 +60,12 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
   requireInteger('maxActiveCodes', resolved.maxActiveCodes, 1, MAX_RECOVERY_CODES_PER_BATCH);
   requireInteger('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER);
   requireInteger('attemptWindowMs', resolved.attemptWindowMs, 1, Number.MAX_SAFE_INTEGER);
+  requireInteger(
+    'maxConsecutiveFailures',
+    resolved.maxConsecutiveFailures,
+    1,
+    Number.MAX_SAFE_INTEGER,
+  );
   requireInteger('lowCodesThreshold', resolved.lowCodesThreshold, 0, MAX_RECOVERY_CODES_PER_BATCH);
   // argon2's own bounds: at least 8 KiB of memory per lane, one pass, one lane.
   const { hashing } = resolved;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { FAST_HASHING } from '../test/utils/test-app.js';
-import { RecordingStore } from '../test/utils/recording-store.js';
+import { FAST_HASHING } from './codes/testing/fast-hashing.js';
+import { RecordingStore } from './store/testing/recording-store.js';
 import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
 import type { MfaEvent } from './mfa.events.js';
 import {

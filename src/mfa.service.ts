@@ -26,10 +26,11 @@ import {
   RESOLVED_MFA_OPTIONS,
 } from './mfa.internal-constants.js';
 import type { ResolvedMfaOptions } from './mfa.options.js';
+import { AttemptStore } from './store/attempt-store.interface.js';
 import {
   RecoveryCodeStore,
+  type ActiveRecoveryCode,
   type RecoveryCodeStatus,
-  type StoredRecoveryCode,
 } from './store/recovery-code-store.interface.js';
 
 /**
@@ -47,10 +48,11 @@ export class MfaService implements OnModuleDestroy {
   /** Every lifecycle event, as it happens. Events carry user ids and never codes. */
   readonly events$: Observable<MfaEvent> = this.events.asObservable();
 
-  /** @internal Nest injects the resolved options, the store and the hasher. */
+  /** @internal Nest injects the resolved options, both stores and the hasher. */
   constructor(
     @Inject(RESOLVED_MFA_OPTIONS) private readonly options: ResolvedMfaOptions,
     @Inject(RecoveryCodeStore) private readonly store: RecoveryCodeStore,
+    @Inject(AttemptStore) private readonly attempts: AttemptStore,
     private readonly hasher: RecoveryCodeHasher,
   ) {}
 
@@ -215,7 +217,7 @@ export class MfaService implements OnModuleDestroy {
   private async verifyAndConsume(
     userId: string,
     input: unknown,
-  ): Promise<{ record: StoredRecoveryCode; remaining: number }> {
+  ): Promise<{ record: ActiveRecoveryCode; remaining: number }> {
     if (
       typeof input !== 'string' ||
       input.length < 1 ||
@@ -237,10 +239,14 @@ export class MfaService implements OnModuleDestroy {
     userId: string,
     input: string,
     hashing: HashTicket,
-  ): Promise<{ record: StoredRecoveryCode; remaining: number }> {
-    const { maxAttempts, attemptWindowMs } = this.options;
+  ): Promise<{ record: ActiveRecoveryCode; remaining: number }> {
+    const { maxAttempts, attemptWindowMs, maxConsecutiveFailures } = this.options;
     const reservation = await this.guard('reserveAttempt', () =>
-      this.store.reserveAttempt(userId, { maxAttempts, windowMs: attemptWindowMs }),
+      this.attempts.reserveAttempt(userId, {
+        maxAttempts,
+        windowMs: attemptWindowMs,
+        maxConsecutiveFailures,
+      }),
     );
     if (!reservation.allowed) throw new TooManyAttemptsException(reservation.retryAfterMs);
 
@@ -266,7 +272,7 @@ export class MfaService implements OnModuleDestroy {
     }
     // The code is spent and its effect is the caller's; a failure to clear the counter must not
     // turn a success into an error.
-    await this.store.resetAttempts(userId).catch((error: unknown) => {
+    await this.attempts.resetAttempts(userId).catch((error: unknown) => {
       this.logger.warn(
         `Could not clear recovery code attempts of user ${userId}: ${describe(error)}`,
       );

@@ -7,7 +7,7 @@ import {
   UsersService,
 } from './async-config/app.module.js';
 import { MfaState, productPageModule } from './product-page/app.module.js';
-import { RecordingStore } from './utils/recording-store.js';
+import { RecordingStore } from '../src/store/testing/recording-store.js';
 import { ADAPTERS, createTestApp, type AdapterName, type TestApp } from './utils/test-app.js';
 import { InMemoryRecoveryCodeStore, MfaService, type MfaModuleOptions } from '../src/index.js';
 

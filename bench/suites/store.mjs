@@ -16,7 +16,7 @@ export const STORE_OPERATIONS = [
 ];
 
 const BATCH = 10;
-const POLICY = { maxAttempts: 1_000_000, windowMs: 900_000 };
+const POLICY = { maxAttempts: 1_000_000, windowMs: 900_000, maxConsecutiveFailures: 1_000_000 };
 
 /**
  * One round on a fresh user walks a code's whole life, timing each call on its own: replace the

@@ -1,20 +1,17 @@
 import { IsNull, Not, In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 // In your app: `from '@nest-auth/mfa'`.
 import type {
-  AttemptPolicy,
-  AttemptReservation,
   NewRecoveryCodeRecord,
   RecoveryCodeStatus,
   RecoveryCodeStore,
   StoredRecoveryCode,
 } from '../../src/index.js';
-import { RecoveryAttemptEntity } from './recovery-attempt.entity.js';
 import { RecoveryCodeEntity } from './recovery-code.entity.js';
 
 /**
  * A `RecoveryCodeStore` on TypeORM and PostgreSQL. Writers of one user's codes are serialised by
- * a transaction-scoped advisory lock; consumption is a conditional `UPDATE`; the attempt counter
- * is one upsert, which TypeORM's query builder cannot express, so it is raw SQL.
+ * a transaction-scoped advisory lock; consumption is a conditional `UPDATE`. Attempt counters are a
+ * separate port: pair it with `attemptStore: new PostgresRecoveryCodeStore({ pool })` (or Redis).
  */
 export class TypeOrmRecoveryCodeStore implements RecoveryCodeStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -121,31 +118,6 @@ export class TypeOrmRecoveryCodeStore implements RecoveryCodeStore {
 
   async revokeAll(userId: string): Promise<void> {
     await this.dataSource.getRepository(RecoveryCodeEntity).delete({ userId });
-  }
-
-  async reserveAttempt(userId: string, policy: AttemptPolicy): Promise<AttemptReservation> {
-    const table = this.dataSource.getMetadata(RecoveryAttemptEntity).tablePath;
-    // One statement: the upsert's row lock serialises a burst. Counting one past the limit tells
-    // a refusal from the attempt that reached it.
-    const [row] = (await this.dataSource.query(
-      `INSERT INTO "${table}" AS a (user_id, attempts, window_start) VALUES ($1, 1, now())
-       ON CONFLICT (user_id) DO UPDATE SET
-         attempts = CASE WHEN a.window_start + $3::float8 * interval '1 ms' <= now() THEN 1
-                         ELSE LEAST(a.attempts + 1, $2::int + 1) END,
-         window_start = CASE WHEN a.window_start + $3::float8 * interval '1 ms' <= now()
-                             THEN now() ELSE a.window_start END
-       RETURNING attempts, GREATEST(1, ceil(extract(epoch FROM
-         window_start + $3::float8 * interval '1 ms' - now()) * 1000))::float8 AS retry_after_ms`,
-      [userId, policy.maxAttempts, policy.windowMs],
-    )) as { attempts: number; retry_after_ms: number }[];
-    if (row.attempts <= policy.maxAttempts) {
-      return { allowed: true, attempts: row.attempts, retryAfterMs: 0 };
-    }
-    return { allowed: false, attempts: policy.maxAttempts, retryAfterMs: row.retry_after_ms };
-  }
-
-  async resetAttempts(userId: string): Promise<void> {
-    await this.dataSource.getRepository(RecoveryAttemptEntity).delete({ userId });
   }
 }
 

@@ -46,7 +46,9 @@ describe('PostgresRecoveryCodeStore', () => {
       const record = { lookupKey: 'k', digest: '$argon2id$x' };
       await expect(store.status('u')).rejects.toThrow();
       await expect(store.append('u', record, 10)).rejects.toThrow();
-      await expect(store.reserveAttempt('u', { maxAttempts: 5, windowMs: 1000 })).rejects.toThrow();
+      await expect(
+        store.reserveAttempt('u', { maxAttempts: 5, windowMs: 1000, maxConsecutiveFailures: 100 }),
+      ).rejects.toThrow();
       await expect(store.consume('u', '1')).rejects.toThrow();
       await store.close();
     });

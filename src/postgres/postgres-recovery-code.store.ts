@@ -1,14 +1,20 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { MfaConfigurationError } from '../mfa.exceptions.js';
 import type {
   AttemptPolicy,
   AttemptReservation,
+  AttemptStore,
+  QuotaPolicy,
+  QuotaReservation,
+} from '../store/attempt-store.interface.js';
+import type {
+  ActiveRecoveryCode,
+  ConsumeResult,
   NewRecoveryCodeRecord,
   RecoveryCodeStatus,
   RecoveryCodeStore,
-  StoredRecoveryCode,
 } from '../store/recovery-code-store.interface.js';
 import type { PostgresRecoveryCodeStoreOptions } from './postgres-recovery-code-store-options.interface.js';
 
@@ -30,27 +36,21 @@ const MAX_ID = 9223372036854775807n;
 
 const UNIQUE_VIOLATION = '23505';
 
-interface CodeRow extends QueryResultRow {
-  id: string;
-  user_id: string;
-  lookup_key: string;
-  digest: string;
-  created_at: Date | string;
-  used_at: Date | string | null;
-}
-
 /**
- * A `RecoveryCodeStore` on PostgreSQL, shared by every app instance. Each operation is atomic in
- * SQL: replacement in one transaction, appends serialised per user by an advisory lock,
- * consumption as a compare-and-set `UPDATE`, attempt reservation as one upsert. Timestamps come
- * from the database. Call `migrate()` once at startup, or apply `migrations/*.sql` yourself.
+ * A `RecoveryCodeStore` and `AttemptStore` on PostgreSQL, shared by every app instance. Each
+ * operation is atomic in SQL: replacement in one transaction, appends serialised per user by an
+ * advisory lock, consumption as a compare-and-set `UPDATE`, attempt and quota reservations as one
+ * upsert each. Timestamps come from the database. Call `migrate()` once at startup, or apply
+ * `migrations/*.sql` yourself.
  * @example
  * const store = new PostgresRecoveryCodeStore({ pool });
  * await store.migrate();
  * MfaModule.forRoot({ store });
  * @publicApi
  */
-export class PostgresRecoveryCodeStore implements RecoveryCodeStore, OnApplicationShutdown {
+export class PostgresRecoveryCodeStore
+  implements RecoveryCodeStore, AttemptStore, OnApplicationShutdown
+{
   private readonly logger = new Logger(PostgresRecoveryCodeStore.name);
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
@@ -58,6 +58,7 @@ export class PostgresRecoveryCodeStore implements RecoveryCodeStore, OnApplicati
   private readonly prefix: string;
   private readonly codes: string;
   private readonly attempts: string;
+  private readonly quotas: string;
   private readonly lockNamespace: string;
   private closing: Promise<void> | null = null;
 
@@ -82,6 +83,7 @@ export class PostgresRecoveryCodeStore implements RecoveryCodeStore, OnApplicati
       schema === undefined ? `"${table}"` : `"${schema}"."${table}"`;
     this.codes = qualify(`${this.prefix}recovery_codes`);
     this.attempts = qualify(`${this.prefix}recovery_attempts`);
+    this.quotas = qualify(`${this.prefix}recovery_quotas`);
     this.lockNamespace = `@nest-auth/mfa:${this.codes}`;
 
     if (options.pool) {
@@ -122,6 +124,7 @@ export class PostgresRecoveryCodeStore implements RecoveryCodeStore, OnApplicati
           .toString('utf8')
           .replaceAll('{{codes_table}}', this.codes)
           .replaceAll('{{attempts_table}}', this.attempts)
+          .replaceAll('{{quotas_table}}', this.quotas)
           .replaceAll('{{prefix}}', this.prefix),
       )
       .join('\n');
@@ -188,23 +191,16 @@ export class PostgresRecoveryCodeStore implements RecoveryCodeStore, OnApplicati
     });
   }
 
-  async findActive(userId: string, lookupKey: string): Promise<StoredRecoveryCode | null> {
-    const result = await this.pool.query<CodeRow>(
-      `SELECT id::text AS id, user_id, lookup_key, digest, created_at, used_at
+  async findActive(userId: string, lookupKey: string): Promise<ActiveRecoveryCode | null> {
+    const result = await this.pool.query<ActiveRecoveryCode>(
+      `SELECT id::text AS id, digest
        FROM ${this.codes} WHERE user_id = $1 AND lookup_key = $2 AND used_at IS NULL`,
       [userId, lookupKey],
     );
-    const row = result.rows[0];
-    return row ? toStoredCode(row) : null;
+    return result.rows[0] ?? null;
   }
 
-  async consume(
-    userId: string,
-    id: string,
-  ): Promise<{
-    /** Unused codes left after this one. */
-    remaining: number;
-  } | null> {
+  async consume(userId: string, id: string): Promise<ConsumeResult | null> {
     if (!isId(id)) return null;
     // The count reads the snapshot from before the update, in which this code is still unused.
     const result = await this.pool.query<{ remaining: number }>(
@@ -266,39 +262,96 @@ export class PostgresRecoveryCodeStore implements RecoveryCodeStore, OnApplicati
   }
 
   async reserveAttempt(userId: string, policy: AttemptPolicy): Promise<AttemptReservation> {
-    // One statement: the row lock of the upsert serialises a burst. Counting one past the limit
-    // tells a refusal from the attempt that reached it.
-    const result = await this.pool.query<{ attempts: number; retry_after_ms: number }>(
-      `INSERT INTO ${this.attempts} AS a (user_id, attempts, window_start)
-       VALUES ($1, 1, now())
+    // One statement: the row lock of the upsert serialises a burst. A refusal moves its counter one
+    // past the limit (and no further), which tells it apart from the attempt that reached the limit
+    // without counting anything: locked first, then a full window.
+    const result = await this.pool.query<{
+      attempts: string;
+      failures: string;
+      retry_after_ms: number;
+    }>(
+      `INSERT INTO ${this.attempts} AS a (user_id, attempts, failures, window_start)
+       VALUES ($1, 1, 1, now())
        ON CONFLICT (user_id) DO UPDATE SET
          attempts = CASE
+           WHEN a.failures >= $4::bigint THEN a.attempts
            WHEN a.window_start + $3::float8 * interval '1 millisecond' <= now() THEN 1
-           ELSE LEAST(a.attempts + 1, $2::int + 1)
+           ELSE LEAST(a.attempts + 1, $2::bigint + 1)
+         END,
+         failures = CASE
+           WHEN a.failures >= $4::bigint THEN LEAST(a.failures + 1, $4::bigint + 1)
+           WHEN a.window_start + $3::float8 * interval '1 millisecond' <= now() THEN a.failures + 1
+           WHEN a.attempts >= $2::bigint THEN a.failures
+           ELSE a.failures + 1
          END,
          window_start = CASE
-           WHEN a.window_start + $3::float8 * interval '1 millisecond' <= now() THEN now()
+           WHEN a.failures < $4::bigint
+             AND a.window_start + $3::float8 * interval '1 millisecond' <= now() THEN now()
            ELSE a.window_start
          END
-       RETURNING attempts,
+       RETURNING attempts, failures,
          GREATEST(0, ceil(extract(epoch FROM
            window_start + $3::float8 * interval '1 millisecond' - now()) * 1000))::float8
            AS retry_after_ms`,
-      [userId, policy.maxAttempts, policy.windowMs],
+      [userId, policy.maxAttempts, policy.windowMs, policy.maxConsecutiveFailures],
     );
     const row = result.rows[0];
     if (!row) throw new Error('The attempt upsert returned no row');
-    const attempts = Number(row.attempts);
-    if (attempts <= policy.maxAttempts) return { allowed: true, attempts, retryAfterMs: 0 };
-    return {
-      allowed: false,
-      attempts: policy.maxAttempts,
-      retryAfterMs: Math.max(1, Number(row.retry_after_ms)),
-    };
+    const attempts = Math.min(Number(row.attempts), policy.maxAttempts);
+    const failures = Math.min(Number(row.failures), policy.maxConsecutiveFailures);
+    if (Number(row.failures) > policy.maxConsecutiveFailures) {
+      return { allowed: false, attempts, failures, locked: true, retryAfterMs: 0 };
+    }
+    if (Number(row.attempts) > policy.maxAttempts) {
+      const retryAfterMs = Math.max(1, Number(row.retry_after_ms));
+      return { allowed: false, attempts, failures, locked: false, retryAfterMs };
+    }
+    return { allowed: true, attempts, failures, locked: false, retryAfterMs: 0 };
   }
 
   async resetAttempts(userId: string): Promise<void> {
     await this.pool.query(`DELETE FROM ${this.attempts} WHERE user_id = $1`, [userId]);
+  }
+
+  async releaseFailure(userId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.attempts} SET failures = failures - 1 WHERE user_id = $1 AND failures > 0`,
+      [userId],
+    );
+  }
+
+  async reserveQuota(
+    userId: string,
+    scope: string,
+    policy: QuotaPolicy,
+  ): Promise<QuotaReservation> {
+    const result = await this.pool.query<{ calls: string; retry_after_ms: number }>(
+      `INSERT INTO ${this.quotas} AS q (user_id, scope, calls, window_start)
+       VALUES ($1, $2, 1, now())
+       ON CONFLICT (user_id, scope) DO UPDATE SET
+         calls = CASE
+           WHEN q.window_start + $4::float8 * interval '1 millisecond' <= now() THEN 1
+           ELSE LEAST(q.calls + 1, $3::bigint + 1)
+         END,
+         window_start = CASE
+           WHEN q.window_start + $4::float8 * interval '1 millisecond' <= now() THEN now()
+           ELSE q.window_start
+         END
+       RETURNING calls,
+         GREATEST(0, ceil(extract(epoch FROM
+           window_start + $4::float8 * interval '1 millisecond' - now()) * 1000))::float8
+           AS retry_after_ms`,
+      [userId, scope, policy.limit, policy.windowMs],
+    );
+    const row = result.rows[0];
+    if (!row) throw new Error('The quota upsert returned no row');
+    const calls = Number(row.calls);
+    if (calls <= policy.limit) return { allowed: true, count: calls, retryAfterMs: 0 };
+    return {
+      allowed: false,
+      count: policy.limit,
+      retryAfterMs: Math.max(1, Number(row.retry_after_ms)),
+    };
   }
 
   /** Ends the pool if the store built it; an injected pool stays open. Idempotent. */
@@ -352,17 +405,6 @@ function isUniqueViolation(error: unknown): boolean {
     error !== null &&
     (error as { code?: unknown }).code === UNIQUE_VIOLATION
   );
-}
-
-function toStoredCode(row: CodeRow): StoredRecoveryCode {
-  return {
-    id: String(row.id),
-    userId: row.user_id,
-    lookupKey: row.lookup_key,
-    digest: row.digest,
-    createdAt: new Date(row.created_at),
-    usedAt: toDateOrNull(row.used_at),
-  };
 }
 
 // Pools with custom type parsers may hand back strings.

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { useState } from 'react';
-import { FakeNestAuthServer } from '../../test/utils/fake-nest-auth-client.js';
+import { FakeNestAuthServer } from './testing/fake-nest-auth-server.js';
 import { NestAuthProvider, useNestAuth } from './index.js';
 
 // ---- The product page's components, verbatim (prettier-ignore keeps them byte for byte) ----

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { FakeNestAuthServer } from '../../test/utils/fake-nest-auth-client.js';
+import { FakeNestAuthServer } from './testing/fake-nest-auth-server.js';
 import { NestAuthProvider, useNestAuth, useRecoveryCodeReveal } from './index.js';
 
 /** A minimal show-once panel on top of the headless hook, as an app would write it. */

@@ -1,20 +1,23 @@
+import { describeAttemptStore } from '../testing/describe-attempt-store.js';
 import { describeRecoveryCodeStore } from '../testing/describe-recovery-code-store.js';
 import { InMemoryRecoveryCodeStore } from './in-memory-recovery-code.store.js';
 
-describeRecoveryCodeStore('InMemoryRecoveryCodeStore', () => {
+describeRecoveryCodeStore('InMemoryRecoveryCodeStore', () => ({
+  store: new InMemoryRecoveryCodeStore(),
+}));
+
+describeAttemptStore('InMemoryRecoveryCodeStore', () => {
   let now = Date.parse('2026-01-01T00:00:00Z');
   return {
-    store: new InMemoryRecoveryCodeStore({ now: () => now }),
+    attemptStore: new InMemoryRecoveryCodeStore({ now: () => now }),
     advanceTime: (ms) => {
       now += ms;
     },
   };
 });
 
-describeRecoveryCodeStore(
+describeAttemptStore(
   'InMemoryRecoveryCodeStore on the real clock',
-  () => ({
-    store: new InMemoryRecoveryCodeStore(),
-  }),
+  () => ({ attemptStore: new InMemoryRecoveryCodeStore() }),
   { realWindowMs: 200 },
 );

@@ -2,6 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type {
   AttemptPolicy,
   AttemptReservation,
+  AttemptStore,
+  QuotaPolicy,
+  QuotaReservation,
+} from './attempt-store.interface.js';
+import type {
+  ConsumeResult,
   NewRecoveryCodeRecord,
   RecoveryCodeStatus,
   RecoveryCodeStore,
@@ -17,18 +23,26 @@ export interface InMemoryRecoveryCodeStoreOptions {
   now?: () => number;
 }
 
+interface Window {
+  count: number;
+  start: number;
+}
+
 interface UserState {
   codes: StoredRecoveryCode[];
-  attempts: { count: number; windowStart: number } | null;
+  attempts: Window | null;
+  failures: number;
+  quotas: Map<string, Window>;
 }
 
 /**
- * The default store: a `Map` in this process. Each method runs to completion without awaiting, so
- * every operation is atomic. Codes vanish on restart and are not shared between instances: use
- * `PostgresRecoveryCodeStore` (or your own adapter) when you run more than one.
+ * The default store of codes and attempt counters: a `Map` in this process. Each method runs to
+ * completion without awaiting, so every operation is atomic. Everything vanishes on restart and is
+ * not shared between instances: use `PostgresRecoveryCodeStore` (or your own adapter) when you run
+ * more than one.
  * @publicApi
  */
-export class InMemoryRecoveryCodeStore implements RecoveryCodeStore {
+export class InMemoryRecoveryCodeStore implements RecoveryCodeStore, AttemptStore {
   private readonly users = new Map<string, UserState>();
   private readonly now: () => number;
   // Creation order: timestamps can tie within one millisecond.
@@ -65,13 +79,7 @@ export class InMemoryRecoveryCodeStore implements RecoveryCodeStore {
     return found ? { ...found } : null;
   }
 
-  async consume(
-    userId: string,
-    id: string,
-  ): Promise<{
-    /** Unused codes left after this one. */
-    remaining: number;
-  } | null> {
+  async consume(userId: string, id: string): Promise<ConsumeResult | null> {
     const state = this.users.get(userId);
     const code = state?.codes.find((c) => c.id === id);
     if (!state || !code || code.usedAt !== null) return null;
@@ -104,29 +112,61 @@ export class InMemoryRecoveryCodeStore implements RecoveryCodeStore {
   async reserveAttempt(userId: string, policy: AttemptPolicy): Promise<AttemptReservation> {
     const state = this.state(userId);
     const now = this.now();
-    if (!state.attempts || now >= state.attempts.windowStart + policy.windowMs) {
-      state.attempts = { count: 0, windowStart: now };
+    const attempts = openWindow(state.attempts, now, policy.windowMs);
+    state.attempts = attempts;
+    if (state.failures >= policy.maxConsecutiveFailures) {
+      return refused(attempts.count, state.failures, true, 0);
     }
-    if (state.attempts.count >= policy.maxAttempts) {
-      return {
-        allowed: false,
-        attempts: state.attempts.count,
-        retryAfterMs: state.attempts.windowStart + policy.windowMs - now,
-      };
+    if (attempts.count >= policy.maxAttempts) {
+      return refused(attempts.count, state.failures, false, attempts.start + policy.windowMs - now);
     }
-    state.attempts.count += 1;
-    return { allowed: true, attempts: state.attempts.count, retryAfterMs: 0 };
+    attempts.count += 1;
+    state.failures += 1;
+    return {
+      allowed: true,
+      attempts: attempts.count,
+      failures: state.failures,
+      locked: false,
+      retryAfterMs: 0,
+    };
   }
 
   async resetAttempts(userId: string): Promise<void> {
     const state = this.users.get(userId);
-    if (state) state.attempts = null;
+    if (!state) return;
+    state.attempts = null;
+    state.failures = 0;
+  }
+
+  async releaseFailure(userId: string): Promise<void> {
+    const state = this.users.get(userId);
+    if (state && state.failures > 0) state.failures -= 1;
+  }
+
+  async reserveQuota(
+    userId: string,
+    scope: string,
+    policy: QuotaPolicy,
+  ): Promise<QuotaReservation> {
+    const state = this.state(userId);
+    const now = this.now();
+    const window = openWindow(state.quotas.get(scope) ?? null, now, policy.windowMs);
+    state.quotas.set(scope, window);
+    if (window.count >= policy.limit) {
+      return {
+        allowed: false,
+        count: window.count,
+        retryAfterMs: window.start + policy.windowMs - now,
+      };
+    }
+    window.count += 1;
+    return { allowed: true, count: window.count, retryAfterMs: 0 };
   }
 
   private state(userId: string): UserState {
     let state = this.users.get(userId);
     if (!state) {
-      state = { codes: [], attempts: null };
+      state = { codes: [], attempts: null, failures: 0, quotas: new Map() };
       this.users.set(userId, state);
     }
     return state;
@@ -150,4 +190,18 @@ function latest(dates: readonly (Date | null)[]): Date | null {
   let max: Date | null = null;
   for (const d of dates) if (d && (!max || d > max)) max = d;
   return max ? new Date(max) : null;
+}
+
+/** The window as it stands at `now`: the current one, or a fresh one once it has ended. */
+function openWindow(window: Window | null, now: number, windowMs: number): Window {
+  return window && now < window.start + windowMs ? window : { count: 0, start: now };
+}
+
+function refused(
+  attempts: number,
+  failures: number,
+  locked: boolean,
+  retryAfterMs: number,
+): AttemptReservation {
+  return { allowed: false, attempts, failures, locked, retryAfterMs };
 }

@@ -38,33 +38,29 @@ export interface RecoveryCodeStatus {
 }
 
 /**
- * The brute-force policy passed to `reserveAttempt()`.
+ * What `findActive()` returns: all the service reads of an unused code.
  * @publicApi
  */
-export interface AttemptPolicy {
-  /** Attempts allowed per window (`maxAttempts`). */
-  maxAttempts: number;
-  /** Length of the window from its first attempt, in ms (`attemptWindowMs`). */
-  windowMs: number;
+export interface ActiveRecoveryCode {
+  /** The store's id for the record, passed back to `consume()` and `restore()`. */
+  id: string;
+  /** argon2id digest of the whole code (PHC string). */
+  digest: string;
 }
 
 /**
- * The outcome of `reserveAttempt()`.
+ * What a winning `consume()` resolves.
  * @publicApi
  */
-export interface AttemptReservation {
-  /** `true` when a check may run; `false` when the user is locked out. */
-  allowed: boolean;
-  /** Attempts counted in the current window, including this one when allowed. */
-  attempts: number;
-  /** Until the window ends, in ms; `0` when allowed. */
-  retryAfterMs: number;
+export interface ConsumeResult {
+  /** Unused codes left after this one. */
+  remaining: number;
 }
 
 /**
- * Storage for recovery code digests and attempt counters. Implement it to keep codes in your
- * database, and prove the implementation with `describeRecoveryCodeStore()` from
- * `@nest-auth/mfa/testing`.
+ * Storage for recovery code digests. Implement it to keep codes in your database, and prove the
+ * implementation with `describeRecoveryCodeStore()` from `@nest-auth/mfa/testing`. Attempt
+ * counters live in an `AttemptStore`, which the same class may also implement.
  *
  * Every method is **atomic** with respect to every other call for the same user, across all
  * processes that share the store. A store never sees a code: only lookup keys and digests.
@@ -85,21 +81,15 @@ export interface RecoveryCodeStore {
    */
   append(userId: string, code: NewRecoveryCodeRecord, maxActive: number): Promise<boolean>;
 
-  /** The user's unused code with this lookup key, or `null`. */
-  findActive(userId: string, lookupKey: string): Promise<StoredRecoveryCode | null>;
+  /** The user's unused code with this lookup key, or `null`. May return more fields. */
+  findActive(userId: string, lookupKey: string): Promise<ActiveRecoveryCode | null>;
 
   /**
    * Compare-and-set: marks the code used only if it is still unused. Of any number of concurrent
    * calls for one code exactly one resolves `{ remaining }` (unused codes left after it); the
    * others, and calls for a missing code, resolve `null`.
    */
-  consume(
-    userId: string,
-    id: string,
-  ): Promise<{
-    /** Unused codes left after this one. */
-    remaining: number;
-  } | null>;
+  consume(userId: string, id: string): Promise<ConsumeResult | null>;
 
   /** Marks a consumed code unused again (its effect failed). Resolves whether it did. */
   restore(userId: string, id: string): Promise<boolean>;
@@ -109,16 +99,6 @@ export interface RecoveryCodeStore {
 
   /** Deletes every code of the user. */
   revokeAll(userId: string): Promise<void>;
-
-  /**
-   * Reserves one attempt before a check runs, atomically: starts a window at the first attempt,
-   * allows at most `policy.maxAttempts` per window, refuses the rest until the window ends. Of any
-   * burst of concurrent calls at most `maxAttempts` are allowed.
-   */
-  reserveAttempt(userId: string, policy: AttemptPolicy): Promise<AttemptReservation>;
-
-  /** Clears the user's attempt counter (after a success). */
-  resetAttempts(userId: string): Promise<void>;
 }
 
 /**

@@ -1,10 +1,15 @@
 /**
- * `@nest-auth/mfa/testing`: the conformance suite for store adapters. Needs `@jest/globals`.
+ * `@nest-auth/mfa/testing`: the conformance suites for store adapters. Needs `@jest/globals`.
  * @module @nest-auth/mfa/testing
  */
 export {
   describeRecoveryCodeStore,
   type RecoveryCodeStoreFactory,
   type RecoveryCodeStoreFixture,
-  type RecoveryCodeStoreSuiteOptions,
 } from './describe-recovery-code-store.js';
+export {
+  describeAttemptStore,
+  type AttemptStoreFactory,
+  type AttemptStoreFixture,
+  type AttemptStoreSuiteOptions,
+} from './describe-attempt-store.js';

@@ -4,7 +4,7 @@ import { Pool, type PoolClient } from 'pg';
 import { MfaModule } from '../../src/mfa.module.js';
 import { MfaService } from '../../src/mfa.service.js';
 import { PostgresRecoveryCodeStore } from '../../src/postgres/index.js';
-import { describeRecoveryCodeStore } from '../../src/testing/index.js';
+import { describeAttemptStore, describeRecoveryCodeStore } from '../../src/testing/index.js';
 import { FAST_HASHING } from '../utils/test-app.js';
 import { createTestDatabase, describePostgres, type TestDatabase } from './pg-harness.js';
 
@@ -27,6 +27,43 @@ describePostgres()('PostgresRecoveryCodeStore', () => {
     store: new PostgresRecoveryCodeStore({ pool }),
   }));
 
+  describeAttemptStore(
+    'PostgresRecoveryCodeStore',
+    () => ({ attemptStore: new PostgresRecoveryCodeStore({ pool }) }),
+    { realWindowMs: 300 },
+  );
+
+  describe('attempt counters', () => {
+    it('counts attempts under limits beyond 32 bits, up to the largest safe integer', async () => {
+      const store = new PostgresRecoveryCodeStore({ pool });
+      for (const limit of [2 ** 31, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
+        const user = `big-${limit}`;
+        const policy = { maxAttempts: limit, windowMs: 60_000, maxConsecutiveFailures: limit };
+        expect(await store.reserveAttempt(user, policy)).toMatchObject({
+          allowed: true,
+          attempts: 1,
+          failures: 1,
+        });
+        expect(await store.reserveQuota(user, 'generate', { limit, windowMs: 60_000 })).toEqual({
+          allowed: true,
+          count: 1,
+          retryAfterMs: 0,
+        });
+      }
+    });
+
+    it('leaves no attempt row behind once a success resets the counters', async () => {
+      const store = new PostgresRecoveryCodeStore({ pool });
+      const policy = { maxAttempts: 5, windowMs: 60_000, maxConsecutiveFailures: 100 };
+      await store.reserveAttempt('tidy-user', policy);
+      await store.resetAttempts('tidy-user');
+      const rows = await pool.query(
+        `SELECT 1 FROM "mfa_recovery_attempts" WHERE user_id = 'tidy-user'`,
+      );
+      expect(rows.rowCount).toBe(0);
+    });
+  });
+
   describe('migrate', () => {
     it('can run again, and from many instances at once', async () => {
       const stores = Array.from(
@@ -36,7 +73,11 @@ describePostgres()('PostgresRecoveryCodeStore', () => {
       await Promise.all(stores.map((store) => store.migrate()));
       await stores[0].migrate();
       expect(await tablesOf(pool, 'public')).toEqual(
-        expect.arrayContaining(['concurrent_recovery_attempts', 'concurrent_recovery_codes']),
+        expect.arrayContaining([
+          'concurrent_recovery_attempts',
+          'concurrent_recovery_codes',
+          'concurrent_recovery_quotas',
+        ]),
       );
     });
 
@@ -50,6 +91,7 @@ describePostgres()('PostgresRecoveryCodeStore', () => {
       expect(await tablesOf(pool, 'auth_data')).toEqual([
         'app_recovery_attempts',
         'app_recovery_codes',
+        'app_recovery_quotas',
       ]);
       await store.replaceAll('u1', [{ lookupKey: 'key', digest: '$argon2id$x' }]);
       expect(await store.status('u1')).toMatchObject({ remaining: 1 });

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { RecoveryAttemptEntity } from '../../examples/typeorm/recovery-attempt.entity.js';
 import { RecoveryCodeEntity } from '../../examples/typeorm/recovery-code.entity.js';
 import { TypeOrmRecoveryCodeStore } from '../../examples/typeorm/typeorm-recovery-code.store.js';
 import { MfaModule, MfaService } from '../../src/index.js';
@@ -24,7 +23,7 @@ describePostgres()('The TypeORM recipe (examples/typeorm)', () => {
     dataSource = new DataSource({
       type: 'postgres',
       url: db.url,
-      entities: [RecoveryCodeEntity, RecoveryAttemptEntity],
+      entities: [RecoveryCodeEntity],
       extra: { max: 20 },
     });
     await dataSource.initialize();
@@ -47,11 +46,13 @@ describePostgres()('The TypeORM recipe (examples/typeorm)', () => {
   });
 
   describe('behind MfaService', () => {
-    it('generates, redeems and resets through the TypeORM store', async () => {
+    it('generates, redeems and resets through the TypeORM store, with counters in PostgreSQL', async () => {
+      const attemptStore = new PostgresRecoveryCodeStore({ connectionString: db.url });
       const moduleRef = await Test.createTestingModule({
         imports: [
           MfaModule.forRoot({
             store: new TypeOrmRecoveryCodeStore(dataSource),
+            attemptStore,
             hashing: FAST_HASHING,
             onMfaReset: () => undefined,
           }),
@@ -66,7 +67,16 @@ describePostgres()('The TypeORM recipe (examples/typeorm)', () => {
         expect(await mfa.getRecoveryCodeStatus('typeorm-user')).toMatchObject({ remaining: 1 });
       } finally {
         await moduleRef.close();
+        await attemptStore.close();
       }
+    });
+
+    it('refuses to start without an attempt store, naming the fix', async () => {
+      await expect(
+        Test.createTestingModule({
+          imports: [MfaModule.forRoot({ store: new TypeOrmRecoveryCodeStore(dataSource) })],
+        }).compile(),
+      ).rejects.toThrow(/set `attemptStore`/);
     });
   });
 });

@@ -7,8 +7,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 export const ADAPTERS = ['express', 'fastify'] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
 
-/** Cheap argon2id parameters for speed; at least one suite runs the defaults. */
-export const FAST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 } as const;
+export { FAST_HASHING } from '../../src/codes/testing/fast-hashing.js';
 
 export interface TestApp {
   app: INestApplication;

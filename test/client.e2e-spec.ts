@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { ADAPTERS, createTestApp, FAST_HASHING, type TestApp } from '../../test/utils/test-app.js';
-import { MfaModule } from '../mfa.module.js';
-import type { NestAuthRequest } from '../mfa-module-options.interface.js';
-import { InMemoryRecoveryCodeStore } from '../store/in-memory-recovery-code.store.js';
+import { ADAPTERS, createTestApp, FAST_HASHING, type TestApp } from './utils/test-app.js';
+import { MfaModule } from '../src/mfa.module.js';
+import type { NestAuthRequest } from '../src/mfa-module-options.interface.js';
+import { InMemoryRecoveryCodeStore } from '../src/store/in-memory-recovery-code.store.js';
 import {
   createNestAuthClient,
   isNestAuthError,
@@ -10,7 +10,7 @@ import {
   type NestAuthClient,
   type NestAuthFetch,
   type NestAuthFetchInit,
-} from './index.js';
+} from '../src/client/index.js';
 
 /** The in-memory store with a switch that makes every read fail, like a database that went down. */
 class SwitchableStore extends InMemoryRecoveryCodeStore {
@@ -266,11 +266,11 @@ describe('the browser entry points', () => {
   it('import nothing from Nest, Node or the server side of the library', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const files = ['client', 'react'].flatMap((dir) =>
-      readdirSync(new URL(`../${dir}/`, import.meta.url))
+      readdirSync(new URL(`../src/${dir}/`, import.meta.url))
         .filter((name) => /\.tsx?$/.test(name) && !name.includes('.spec.'))
         .map((name) => ({
           name: `${dir}/${name}`,
-          text: readFileSync(new URL(`../${dir}/${name}`, import.meta.url), 'utf8'),
+          text: readFileSync(new URL(`../src/${dir}/${name}`, import.meta.url), 'utf8'),
         })),
     );
     expect(files.length).toBeGreaterThanOrEqual(7);

@@ -1,8 +1,8 @@
-import type { NestAuthClient, RecoveryCodeStatus } from '../../src/client/index.js';
-import { NestAuthError } from '../../src/client/index.js';
+import type { NestAuthClient, RecoveryCodeStatus } from '../../client/index.js';
+import { NestAuthError } from '../../client/index.js';
 
 /**
- * An in-memory stand-in for the server behind a `NestAuthClient`, with its rules: ten newest codes
+ * @internal An in-memory stand-in for the server behind a `NestAuthClient`, with its rules: ten newest codes
  * valid, single use, 400 for malformed input, 401 for a wrong or used code. For component tests
  * under jsdom, which has no `fetch`; the client itself is tested against a real Nest app.
  */

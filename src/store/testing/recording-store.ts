@@ -1,23 +1,28 @@
-import { InMemoryRecoveryCodeStore } from '../../src/store/in-memory-recovery-code.store.js';
-import type { RecoveryCodeStore } from '../../src/store/recovery-code-store.interface.js';
+import type { AttemptStore } from '../attempt-store.interface.js';
+import { InMemoryRecoveryCodeStore } from '../in-memory-recovery-code.store.js';
+import type { RecoveryCodeStore } from '../recovery-code-store.interface.js';
+import { ATTEMPT_STORE_METHODS } from '../is-attempt-store.js';
 
-/** One call a store received, with its arguments as the store saw them. */
+/** @internal A method of either store port. */
+export type StoreMethod = keyof RecoveryCodeStore | keyof AttemptStore;
+
+/** @internal One call a store received, with its arguments as the store saw them. */
 export interface StoreCall {
-  method: keyof RecoveryCodeStore;
+  method: StoreMethod;
   args: unknown[];
 }
 
 /**
- * The in-memory store, recording every call and letting a test make chosen methods fail, so
- * specs can assert what a store sees and how the service behaves when it breaks.
+ * @internal The in-memory store (both ports), recording every call and letting a test make chosen
+ * methods fail, so specs can assert what a store sees and how the service behaves when it breaks.
  */
 export class RecordingStore extends InMemoryRecoveryCodeStore {
   readonly calls: StoreCall[] = [];
-  readonly failing = new Set<keyof RecoveryCodeStore>();
+  readonly failing = new Set<StoreMethod>();
 
   constructor(options: ConstructorParameters<typeof InMemoryRecoveryCodeStore>[0] = {}) {
     super(options);
-    const methods: (keyof RecoveryCodeStore)[] = [
+    const methods: StoreMethod[] = [
       'replaceAll',
       'append',
       'findActive',
@@ -25,8 +30,7 @@ export class RecordingStore extends InMemoryRecoveryCodeStore {
       'restore',
       'status',
       'revokeAll',
-      'reserveAttempt',
-      'resetAttempts',
+      ...ATTEMPT_STORE_METHODS,
     ];
     for (const method of methods) {
       const original = (this[method] as (...a: unknown[]) => Promise<unknown>).bind(this);
