@@ -51,7 +51,16 @@ export {
   TOO_MANY_ATTEMPTS_MESSAGE,
   TooManyAttemptsException,
 } from './mfa.exceptions.js';
-export { MFA_OVERLOADED_MESSAGE, MfaOverloadedException } from './mfa-limits.exceptions.js';
+export {
+  MFA_OVERLOADED_MESSAGE,
+  MfaOverloadedException,
+  TOO_MANY_GENERATIONS_MESSAGE,
+  TooManyGenerationsException,
+} from './mfa-limits.exceptions.js';
+export type {
+  MfaGenerationLimit,
+  RecoveryCodeGenerationOptions,
+} from './mfa-generation-limit.interface.js';
 export {
   describeRecoveryCodeFormat,
   type RecoveryCodeFormat,

@@ -1,5 +1,6 @@
 import type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 import type { RecoveryCodeFormat } from './codes/recovery-code.format.js';
+import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
 import type { AttemptStore } from './store/attempt-store.interface.js';
 import type { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 
@@ -100,4 +101,17 @@ export interface MfaModuleOptions {
   authenticate?: (
     request: NestAuthRequest,
   ) => NestAuthUser | null | undefined | Promise<NestAuthUser | null | undefined>;
+
+  // Production hardening (docs/hardening.md).
+  /**
+   * Per-user limit on `generateRecoveryCode()` and `generateRecoveryCodes()` calls of
+   * `MfaService`: at most `max` in a window of `windowMs` from the first (a whole set counts as
+   * one call); excess is refused with 429 `too_many_generations` (`TooManyGenerationsException`)
+   * before anything is hashed. Counted in the attempt store (`reserveQuota`), so it holds across
+   * instances. A call can override it (`{ generationLimit }`); the ready-made routes apply
+   * `routes.generationLimit` (default `{ max: 30, windowMs: 600000 }`) instead.
+   * Default: none, so the product page's loop of ten concurrent `generateRecoveryCode()` calls
+   * works however often it runs.
+   */
+  generationLimit?: MfaGenerationLimit | false;
 }

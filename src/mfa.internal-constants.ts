@@ -18,3 +18,6 @@ export const HASH_QUEUE_BUDGET_MS = 2_000;
  * parameters on the bench machine (docs/BENCHMARKS.md), in ms.
  */
 export const ASSUMED_HASH_MS = 20;
+
+/** @internal The `reserveQuota()` scope that counts generation calls. */
+export const GENERATION_QUOTA_SCOPE = 'generate';

@@ -9,6 +9,8 @@ import {
   MAX_RECOVERY_CODES_PER_BATCH,
 } from './mfa.constants.js';
 import { MfaConfigurationError } from './mfa.exceptions.js';
+import { resolveGenerationLimit } from './mfa-generation-limit.js';
+import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import {
   describeRecoveryCodeFormat,
@@ -26,6 +28,8 @@ export interface ResolvedMfaOptions {
   revokeAllOnReset: boolean;
   onMfaReset?: (userId: string) => void | Promise<void>;
   hashing: ResolvedHashingOptions;
+  /** `false`: no limit. */
+  generationLimit: MfaGenerationLimit | false;
 }
 
 /** @internal argon2id parameters and the hashing concurrency, with defaults applied. */
@@ -56,6 +60,7 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
       maxConcurrency: options.hashing?.maxConcurrency ?? defaultHashConcurrency(),
       maxQueue: options.hashing?.maxQueue,
     },
+    generationLimit: resolveGenerationLimit('generationLimit', options.generationLimit),
   };
   requireInteger('maxActiveCodes', resolved.maxActiveCodes, 1, MAX_RECOVERY_CODES_PER_BATCH);
   requireInteger('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
+import { FAST_HASHING } from './codes/testing/fast-hashing.js';
 import { MfaConfigurationError } from './mfa.exceptions.js';
 import { MfaOverloadedException } from './mfa-limits.exceptions.js';
 import { MfaModule } from './mfa.module.js';
@@ -8,8 +9,8 @@ import { MfaService } from './mfa.service.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
 
-/** Cheap argon2id parameters, so a queue of them drains in milliseconds. */
-const FAST = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+// Cheap argon2id parameters, so a queue of them drains in milliseconds.
+const FAST = FAST_HASHING;
 
 /** The in-memory store, counting the attempts it reserves per user. */
 class CountingStore extends InMemoryRecoveryCodeStore {

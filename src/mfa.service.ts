@@ -20,12 +20,19 @@ import {
   TooManyAttemptsException,
 } from './mfa.exceptions.js';
 import {
+  GENERATION_QUOTA_SCOPE,
   LOOKUP_COLLISION_RETRIES,
   MFA_LOGGER_CONTEXT,
   PRINTABLE_ASCII,
   RESOLVED_MFA_OPTIONS,
 } from './mfa.internal-constants.js';
 import type { ResolvedMfaOptions } from './mfa.options.js';
+import { resolveGenerationLimit } from './mfa-generation-limit.js';
+import type {
+  MfaGenerationLimit,
+  RecoveryCodeGenerationOptions,
+} from './mfa-generation-limit.interface.js';
+import { TooManyGenerationsException } from './mfa-limits.exceptions.js';
 import { AttemptStore } from './store/attempt-store.interface.js';
 import {
   RecoveryCodeStore,
@@ -60,17 +67,24 @@ export class MfaService implements OnModuleDestroy {
    * Creates one code and returns it; this is the only time it is visible. The user keeps the
    * newest `maxActiveCodes` unused codes: older ones stop working at once, so ten calls (even
    * concurrent ones) leave exactly those ten valid.
+   * @param options `generationLimit` for this call. Default: the module's (none unless set).
+   * @throws TooManyGenerationsException (429) past the generation limit; nothing changes.
    * @throws MfaOverloadedException (503) when the hashing backlog is full; nothing changes.
    * @example
    * const { code } = await mfa.generateRecoveryCode(user.id); // 'a1b2c3d4-e5f6-7890-abcd'
    */
-  async generateRecoveryCode(userId: string): Promise<{
+  async generateRecoveryCode(
+    userId: string,
+    options?: RecoveryCodeGenerationOptions,
+  ): Promise<{
     /** The new code, formatted for display. */
     code: string;
   }> {
     requireUserId(userId);
+    const limit = this.generationLimitOf(options);
     const hashing = this.hasher.reserve('generate', userId);
     try {
+      await this.reserveGeneration(userId, limit);
       for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
         const code = generateRecoveryCodeValue(this.options.codeFormat);
         const record = {
@@ -96,14 +110,18 @@ export class MfaService implements OnModuleDestroy {
 
   /**
    * Creates a fresh set of `count` codes (default `maxActiveCodes`) that atomically replaces
-   * every earlier code. Hashing runs concurrently on libuv's thread pool.
+   * every earlier code. Hashing runs concurrently on libuv's thread pool. The set counts as one
+   * call against the generation limit.
+   * @param options `generationLimit` for this call. Default: the module's (none unless set).
    * @throws RecoveryCodeInputException (400) for a bad `count`.
+   * @throws TooManyGenerationsException (429) past the generation limit; nothing changes.
    * @throws MfaOverloadedException (503) when the hashing backlog has no room for the whole set;
    * nothing changes.
    */
   async generateRecoveryCodes(
     userId: string,
     count?: number,
+    options?: RecoveryCodeGenerationOptions,
   ): Promise<{
     /** The new codes, formatted for display. */
     codes: string[];
@@ -118,9 +136,12 @@ export class MfaService implements OnModuleDestroy {
     ) {
       throw new RecoveryCodeInputException(RECOVERY_CODE_COUNT_MESSAGE);
     }
-    // The whole set is admitted to the hashing queue, or refused, before anything is hashed.
+    const limit = this.generationLimitOf(options);
+    // The whole set is admitted to the hashing queue, or refused, before anything is counted or
+    // hashed; then it counts once against the generation limit.
     const hashing = this.hasher.reserve('generate', userId, size);
     try {
+      await this.reserveGeneration(userId, limit);
       const codes = distinctLookups(size, () => generateRecoveryCodeValue(this.options.codeFormat));
       const records = await Promise.all(
         codes.map(async (code) => ({
@@ -278,6 +299,30 @@ export class MfaService implements OnModuleDestroy {
       );
     });
     return { record, remaining: consumed.remaining };
+  }
+
+  /** The call's generation limit, else the module's. */
+  private generationLimitOf(
+    options: RecoveryCodeGenerationOptions | undefined,
+  ): MfaGenerationLimit | false {
+    return options?.generationLimit === undefined
+      ? this.options.generationLimit
+      : resolveGenerationLimit('generationLimit', options.generationLimit);
+  }
+
+  /** Counts one generation call in the attempt store, or refuses it with 429. */
+  private async reserveGeneration(
+    userId: string,
+    limit: MfaGenerationLimit | false,
+  ): Promise<void> {
+    if (!limit) return;
+    const quota = await this.guard('reserveQuota', () =>
+      this.attempts.reserveQuota(userId, GENERATION_QUOTA_SCOPE, {
+        limit: limit.max,
+        windowMs: limit.windowMs,
+      }),
+    );
+    if (!quota.allowed) throw new TooManyGenerationsException(quota.retryAfterMs);
   }
 
   private emitUsed(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {
