@@ -22,6 +22,7 @@ export {
   DEFAULT_LOW_CODES_THRESHOLD,
   DEFAULT_MAX_ACTIVE_CODES,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_ROUTES_GENERATION_LIMIT,
   DEFAULT_MAX_CONSECUTIVE_FAILURES,
   MAX_RECOVERY_CODE_INPUT_LENGTH,
   MAX_RECOVERY_CODES_PER_BATCH,
@@ -76,6 +77,13 @@ export { GenerateRecoveryCodesDto } from './dto/generate-recovery-codes.dto.js';
 export { RedeemRecoveryCodeDto } from './dto/redeem-recovery-code.dto.js';
 export { ResetMfaDto } from './dto/reset-mfa.dto.js';
 export type { MfaRoutesOptions } from './routes/mfa-routes.controller.js';
+export type { MfaRoutesPolicyOptions } from './routes/mfa-routes-policy-options.interface.js';
+export {
+  CROSS_ORIGIN_REQUEST_MESSAGE,
+  CrossOriginRequestException,
+  JSON_BODY_REQUIRED_MESSAGE,
+  JsonBodyRequiredException,
+} from './routes/mfa-request-policy.exceptions.js';
 export { MfaValidationPipe } from './routes/mfa-validation.pipe.js';
 export {
   RecoveryCodeStore,

@@ -1,3 +1,4 @@
+import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
 import type { RecoveryCodeHashingOptions } from './mfa-module-options.interface.js';
 
 /**
@@ -54,3 +55,13 @@ export const MAX_RECOVERY_CODE_INPUT_LENGTH = 64;
  * @publicApi
  */
 export const MAX_RECOVERY_CODES_PER_BATCH = 100;
+
+/**
+ * Default `routes.generationLimit` of the ready-made routes: 30 generation calls per user in
+ * 10 minutes (a set counts as one). `MfaService` itself has no limit unless `generationLimit` is set.
+ * @publicApi
+ */
+export const DEFAULT_ROUTES_GENERATION_LIMIT: Readonly<MfaGenerationLimit> = Object.freeze({
+  max: 30,
+  windowMs: 600_000,
+});

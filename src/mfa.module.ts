@@ -13,6 +13,7 @@ import { RESOLVED_MFA_OPTIONS } from './mfa.internal-constants.js';
 import { resolveMfaOptions } from './mfa.options.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import { createMfaRoutesController } from './routes/mfa-routes.controller.js';
+import { MFA_ROUTES_POLICY, resolveMfaRoutesPolicy } from './routes/mfa-routes.policy.js';
 import { AttemptStore } from './store/attempt-store.interface.js';
 import { isAttemptStore } from './store/is-attempt-store.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
@@ -90,5 +91,13 @@ function withRoutes(module: DynamicModule, routes: MfaModuleExtras['routes']): D
   return {
     ...module,
     controllers: [...(module.controllers ?? []), createMfaRoutesController(path)],
+    // The routes' request policy and generation limit (docs/hardening.md), checked at import time.
+    providers: [
+      ...(module.providers ?? []),
+      {
+        provide: MFA_ROUTES_POLICY,
+        useValue: resolveMfaRoutesPolicy(routes === true ? {} : routes),
+      },
+    ],
   };
 }

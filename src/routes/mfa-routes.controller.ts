@@ -6,6 +6,7 @@ import {
   Header,
   HttpCode,
   HttpStatus,
+  Inject,
   Post,
   Put,
   UsePipes,
@@ -19,12 +20,15 @@ import { ResetMfaDto } from '../dto/reset-mfa.dto.js';
 import { MfaService } from '../mfa.service.js';
 import type { RecoveryCodeStatus } from '../store/recovery-code-store.interface.js';
 import { MfaValidationPipe } from './mfa-validation.pipe.js';
+import type { MfaRoutesPolicyOptions } from './mfa-routes-policy-options.interface.js';
+import { MfaRoutesPolicy } from './mfa-routes-policy.decorator.js';
+import { MFA_ROUTES_POLICY, type ResolvedMfaRoutesPolicy } from './mfa-routes.policy.js';
 
 /**
  * Options of the ready-made routes (`MfaModule.forRoot({ routes })`).
  * @publicApi
  */
-export interface MfaRoutesOptions {
+export interface MfaRoutesOptions extends MfaRoutesPolicyOptions {
   /** Path prefix of the routes. Default: `'me/mfa'`. */
   path?: string;
 }
@@ -39,14 +43,20 @@ export const DEFAULT_MFA_ROUTES_PATH = 'me/mfa';
 export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH): Type<unknown> {
   @Controller(path)
   @Auth()
+  @MfaRoutesPolicy()
   @UsePipes(MfaValidationPipe)
   class MfaRoutesController {
-    constructor(readonly mfa: MfaService) {}
+    constructor(
+      readonly mfa: MfaService,
+      @Inject(MFA_ROUTES_POLICY) readonly policy: ResolvedMfaRoutesPolicy,
+    ) {}
 
     @Post('recovery-codes')
     @Header('Cache-Control', 'no-store')
     generate(@CurrentUser('id') userId: string): Promise<{ code: string }> {
-      return this.mfa.generateRecoveryCode(userId);
+      return this.mfa.generateRecoveryCode(userId, {
+        generationLimit: this.policy.generationLimit,
+      });
     }
 
     @Put('recovery-codes')
@@ -56,7 +66,9 @@ export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH
       @CurrentUser('id') userId: string,
       @Body() body: GenerateRecoveryCodesDto,
     ): Promise<{ codes: string[] }> {
-      return this.mfa.generateRecoveryCodes(userId, body.count);
+      return this.mfa.generateRecoveryCodes(userId, body.count, {
+        generationLimit: this.policy.generationLimit,
+      });
     }
 
     @Get('recovery-codes')
