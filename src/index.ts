@@ -62,6 +62,11 @@ export type {
   MfaGenerationLimit,
   RecoveryCodeGenerationOptions,
 } from './mfa-generation-limit.interface.js';
+export type {
+  MfaMeterProvider,
+  MfaTelemetryOptions,
+  MfaTracerProvider,
+} from './telemetry/mfa-telemetry-options.interface.js';
 export {
   describeRecoveryCodeFormat,
   type RecoveryCodeFormat,

@@ -1,6 +1,7 @@
 import type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 import type { RecoveryCodeFormat } from './codes/recovery-code.format.js';
 import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
+import type { MfaTelemetryOptions } from './telemetry/mfa-telemetry-options.interface.js';
 import type { AttemptStore } from './store/attempt-store.interface.js';
 import type { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 
@@ -114,4 +115,12 @@ export interface MfaModuleOptions {
    * works however often it runs.
    */
   generationLimit?: MfaGenerationLimit | false;
+  /**
+   * OpenTelemetry spans and metrics: `true`, or options (`includeUserId`, and providers other than
+   * the global ones). Needs the optional peer `@opentelemetry/api`, loaded only when this is set;
+   * without it the app fails to start, naming the fix. Spans and metrics never carry a code, and
+   * carry the user id only with `includeUserId: true`. See docs/telemetry.md.
+   * Default: `false` (nothing is loaded or recorded).
+   */
+  telemetry?: boolean | MfaTelemetryOptions;
 }

@@ -10,7 +10,7 @@ import {
 } from './mfa.module-definition.js';
 import { MfaService } from './mfa.service.js';
 import { RESOLVED_MFA_OPTIONS } from './mfa.internal-constants.js';
-import { resolveMfaOptions } from './mfa.options.js';
+import { resolveMfaOptions, type ResolvedMfaOptions } from './mfa.options.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import { createMfaRoutesController } from './routes/mfa-routes.controller.js';
 import { MFA_ROUTES_POLICY, resolveMfaRoutesPolicy } from './routes/mfa-routes.policy.js';
@@ -19,12 +19,20 @@ import { isAttemptStore } from './store/is-attempt-store.js';
 import { InMemoryRecoveryCodeStore } from './store/in-memory-recovery-code.store.js';
 import { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 import { MfaConfigurationError } from './mfa.exceptions.js';
+import { MfaTelemetry } from './telemetry/mfa-telemetry.js';
 
 // Defaults are applied and checked once, at startup, for the service and the hasher alike.
 const resolvedOptionsProvider: Provider = {
   provide: RESOLVED_MFA_OPTIONS,
   useFactory: resolveMfaOptions,
   inject: [MODULE_OPTIONS_TOKEN],
+};
+
+// OpenTelemetry, loaded before the hasher and the service are built, and only when `telemetry` is set.
+const telemetryProvider: Provider = {
+  provide: MfaTelemetry,
+  useFactory: (options: ResolvedMfaOptions) => MfaTelemetry.load(options.telemetry),
+  inject: [RESOLVED_MFA_OPTIONS],
 };
 
 const storeProvider: Provider = {
@@ -57,6 +65,7 @@ const attemptStoreProvider: Provider = {
 @Module({
   providers: [
     resolvedOptionsProvider,
+    telemetryProvider,
     storeProvider,
     attemptStoreProvider,
     RecoveryCodeHasher,

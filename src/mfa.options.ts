@@ -11,6 +11,10 @@ import {
 import { MfaConfigurationError } from './mfa.exceptions.js';
 import { resolveGenerationLimit } from './mfa-generation-limit.js';
 import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
+import {
+  resolveTelemetryOptions,
+  type ResolvedTelemetryOptions,
+} from './telemetry/mfa-telemetry.options.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import {
   describeRecoveryCodeFormat,
@@ -30,6 +34,7 @@ export interface ResolvedMfaOptions {
   hashing: ResolvedHashingOptions;
   /** `false`: no limit. */
   generationLimit: MfaGenerationLimit | false;
+  telemetry: ResolvedTelemetryOptions;
 }
 
 /** @internal argon2id parameters and the hashing concurrency, with defaults applied. */
@@ -61,6 +66,7 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
       maxQueue: options.hashing?.maxQueue,
     },
     generationLimit: resolveGenerationLimit('generationLimit', options.generationLimit),
+    telemetry: resolveTelemetryOptions(options.telemetry),
   };
   requireInteger('maxActiveCodes', resolved.maxActiveCodes, 1, MAX_RECOVERY_CODES_PER_BATCH);
   requireInteger('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER);

@@ -27,6 +27,8 @@ import {
   RESOLVED_MFA_OPTIONS,
 } from './mfa.internal-constants.js';
 import type { ResolvedMfaOptions } from './mfa.options.js';
+import { MfaTelemetry } from './telemetry/mfa-telemetry.js';
+import { Traced } from './telemetry/traced.decorator.js';
 import { resolveGenerationLimit } from './mfa-generation-limit.js';
 import type {
   MfaGenerationLimit,
@@ -55,12 +57,13 @@ export class MfaService implements OnModuleDestroy {
   /** Every lifecycle event, as it happens. Events carry user ids and never codes. */
   readonly events$: Observable<MfaEvent> = this.events.asObservable();
 
-  /** @internal Nest injects the resolved options, both stores and the hasher. */
+  /** @internal Nest injects the resolved options, both stores, the hasher and the telemetry. */
   constructor(
     @Inject(RESOLVED_MFA_OPTIONS) private readonly options: ResolvedMfaOptions,
     @Inject(RecoveryCodeStore) private readonly store: RecoveryCodeStore,
     @Inject(AttemptStore) private readonly attempts: AttemptStore,
     private readonly hasher: RecoveryCodeHasher,
+    private readonly telemetry: MfaTelemetry,
   ) {}
 
   /**
@@ -73,6 +76,7 @@ export class MfaService implements OnModuleDestroy {
    * @example
    * const { code } = await mfa.generateRecoveryCode(user.id); // 'a1b2c3d4-e5f6-7890-abcd'
    */
+  @Traced('generate_recovery_code', () => ({ 'mfa.codes.count': 1 }))
   async generateRecoveryCode(
     userId: string,
     options?: RecoveryCodeGenerationOptions,
@@ -118,6 +122,9 @@ export class MfaService implements OnModuleDestroy {
    * @throws MfaOverloadedException (503) when the hashing backlog has no room for the whole set;
    * nothing changes.
    */
+  @Traced('generate_recovery_codes', (r: { codes: string[] }) => ({
+    'mfa.codes.count': r.codes.length,
+  }))
   async generateRecoveryCodes(
     userId: string,
     count?: number,
@@ -165,6 +172,9 @@ export class MfaService implements OnModuleDestroy {
    * @throws MfaOverloadedException (503) when the hashing backlog is full, before the attempt is
    * counted.
    */
+  @Traced('redeem_recovery_code', (r: { remaining: number }) => ({
+    'mfa.codes.remaining': r.remaining,
+  }))
   async redeemRecoveryCode(
     userId: string,
     code: string,
@@ -183,6 +193,7 @@ export class MfaService implements OnModuleDestroy {
    * is restored and the error propagates. Other codes stay valid unless `revokeAllOnReset`.
    * @throws MfaConfigurationError when no `onMfaReset` is configured, before touching the code.
    */
+  @Traced('reset_mfa')
   async resetMfa(userId: string, code: string): Promise<void> {
     const onMfaReset = this.options.onMfaReset;
     if (!onMfaReset) {
@@ -195,7 +206,12 @@ export class MfaService implements OnModuleDestroy {
     try {
       await onMfaReset(userId);
     } catch (error) {
-      const restored = await this.store.restore(userId, record.id).catch(() => false);
+      const restored = await this.telemetry
+        .store('restore', () => this.store.restore(userId, record.id))
+        .catch(() => {
+          this.telemetry.storeFault('restore');
+          return false;
+        });
       if (!restored) {
         this.logger.error(
           `onMfaReset failed and a consumed recovery code of user ${userId} could not be restored`,
@@ -214,12 +230,16 @@ export class MfaService implements OnModuleDestroy {
   }
 
   /** How many codes remain and when they were generated and last used. Never codes. */
+  @Traced('get_recovery_code_status', (r: RecoveryCodeStatus) => ({
+    'mfa.codes.remaining': r.remaining,
+  }))
   async getRecoveryCodeStatus(userId: string): Promise<RecoveryCodeStatus> {
     requireUserId(userId);
     return this.guard('status', () => this.store.status(userId));
   }
 
   /** Deletes every code of the user at once. */
+  @Traced('revoke_recovery_codes')
   async revokeRecoveryCodes(userId: string): Promise<void> {
     requireUserId(userId);
     await this.guard('revokeAll', () => this.store.revokeAll(userId));
@@ -293,11 +313,14 @@ export class MfaService implements OnModuleDestroy {
     }
     // The code is spent and its effect is the caller's; a failure to clear the counter must not
     // turn a success into an error.
-    await this.attempts.resetAttempts(userId).catch((error: unknown) => {
-      this.logger.warn(
-        `Could not clear recovery code attempts of user ${userId}: ${describe(error)}`,
-      );
-    });
+    await this.telemetry
+      .store('resetAttempts', () => this.attempts.resetAttempts(userId))
+      .catch((error: unknown) => {
+        this.telemetry.storeFault('resetAttempts');
+        this.logger.warn(
+          `Could not clear recovery code attempts of user ${userId}: ${describe(error)}`,
+        );
+      });
     return { record, remaining: consumed.remaining };
   }
 
@@ -333,15 +356,18 @@ export class MfaService implements OnModuleDestroy {
   }
 
   private emit(event: DistributiveOmit<MfaEvent, 'timestamp'>): void {
-    this.events.next({ ...event, timestamp: new Date() } as MfaEvent);
+    const full = { ...event, timestamp: new Date() } as MfaEvent;
+    this.telemetry.event(full);
+    this.events.next(full);
   }
 
   /** Store faults become a 503 with the cause logged; HTTP errors pass through. */
   private async guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
     try {
-      return await call();
+      return await this.telemetry.store(operation, call);
     } catch (error) {
       if (error instanceof HttpException) throw error;
+      this.telemetry.storeFault(operation);
       this.logger.error(`Recovery code store failed in ${operation}(): ${describe(error)}`);
       throw new RecoveryCodeStoreUnavailableException();
     }

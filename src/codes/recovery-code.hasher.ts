@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { MfaOverloadedException } from '../mfa-limits.exceptions.js';
 import {
@@ -7,6 +7,7 @@ import {
   RESOLVED_MFA_OPTIONS,
 } from '../mfa.internal-constants.js';
 import type { ResolvedMfaOptions } from '../mfa.options.js';
+import { MfaTelemetry } from '../telemetry/mfa-telemetry.js';
 import type { Argon2Backend, Argon2BackendName } from './argon2.backend.js';
 import {
   HashQueueFullError,
@@ -32,7 +33,10 @@ export class RecoveryCodeHasher implements OnModuleInit {
   private backendPromise?: Promise<Argon2Backend>;
   private dummy?: Promise<string>;
 
-  constructor(@Inject(RESOLVED_MFA_OPTIONS) options: ResolvedMfaOptions) {
+  constructor(
+    @Inject(RESOLVED_MFA_OPTIONS) options: ResolvedMfaOptions,
+    @Optional() private readonly telemetry: MfaTelemetry = MfaTelemetry.off,
+  ) {
     const { maxConcurrency, maxQueue, memoryCost, timeCost, parallelism } = options.hashing;
     this.params = { memoryCost, timeCost, parallelism };
     this.scheduler = new HashScheduler({
@@ -92,7 +96,7 @@ export class RecoveryCodeHasher implements OnModuleInit {
   async hash(canonical: string, ticket?: HashTicket): Promise<string> {
     const backend = await this.backend();
     return this.run(ticket ?? this.reserve('generate', NO_USER), () =>
-      backend.hash(canonical, this.params),
+      this.timed('hash', backend, () => backend.hash(canonical, this.params)),
     );
   }
 
@@ -101,7 +105,7 @@ export class RecoveryCodeHasher implements OnModuleInit {
     const backend = await this.backend();
     try {
       return await this.run(ticket ?? this.reserve('verify', NO_USER), () =>
-        backend.verify(digest, canonical),
+        this.timed('verify', backend, () => backend.verify(digest, canonical)),
       );
     } catch (error) {
       if (error instanceof MfaOverloadedException) throw error;
@@ -116,6 +120,20 @@ export class RecoveryCodeHasher implements OnModuleInit {
       return ticket.run(() => backend.hash(randomBytes(16).toString('hex'), this.params));
     });
     return this.dummy;
+  }
+
+  /** Times the argon2 work itself, not the wait for a slot. */
+  private async timed<T>(
+    operation: 'hash' | 'verify',
+    backend: Argon2Backend,
+    task: () => Promise<T>,
+  ): Promise<T> {
+    const started = performance.now();
+    try {
+      return await task();
+    } finally {
+      this.telemetry.argon2(operation, performance.now() - started, backend.name);
+    }
   }
 
   private backend(): Promise<Argon2Backend> {
