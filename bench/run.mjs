@@ -10,6 +10,7 @@ import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem, type } 
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAttemptSuite } from './suites/attempt.mjs';
+import { runFairnessSuite } from './suites/fairness.mjs';
 import { runGenerateSuite } from './suites/generate.mjs';
 import { runHttpSuite } from './suites/http.mjs';
 import { runPostgresSuite } from './suites/postgres.mjs';
@@ -42,6 +43,7 @@ const PLANS = {
       ],
     },
     store: { memoryRounds: 2000, postgresRounds: 300 },
+    fairness: { rounds: 6, unloadedPerRound: 20 },
   },
   quick: {
     hashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
@@ -50,6 +52,7 @@ const PLANS = {
     generate: { rounds: 4, budgetMs: 3_000 },
     http: { duration: 1, floodDuration: 1, floods: [{}] },
     store: { memoryRounds: 100, postgresRounds: 20 },
+    fairness: { rounds: 2, unloadedPerRound: 5 },
   },
 };
 
@@ -151,11 +154,15 @@ try {
   const postgres = await step('5. store latency, PostgreSQL', () =>
     runPostgresSuite({ rounds: plan.store.postgresRounds, digest, cleanup }),
   );
+  const fairness = await step(
+    '6. a generation flood against a bystander’s redemptions (HTTP)',
+    () => runFairnessSuite({ hashing, ...plan.fairness }),
+  );
   await runCleanup();
 
   meta.durationMs = performance.now() - started;
   meta.machine.loadAverageAtEnd = loadavg();
-  const results = { meta, attempt, redeem, generate, http, stores: { memory, postgres } };
+  const results = { meta, attempt, redeem, generate, http, fairness, stores: { memory, postgres } };
   results.targets = checkTargets(results, { check: !quick });
 
   mkdirSync(dirname(files.results), { recursive: true });
@@ -173,6 +180,10 @@ try {
 
   // Whatever the mode, the bench must have measured what it claims to.
   const broken = [...http.scenarios, ...http.floods.map((f) => f.load)].filter((s) => !s.ok);
+  const floodAnswers = Object.keys(fairness.floodStatuses).filter(
+    (s) => s !== '200' && s !== '503',
+  );
+  if (floodAnswers.length) broken.push({ name: `flood (${floodAnswers.join(', ')})` });
   if (broken.length) {
     log(`✗ unexpected HTTP statuses in: ${broken.map((s) => s.name).join(', ')}`);
     process.exitCode = 1;

@@ -21,6 +21,7 @@ export async function runAttemptSuite({ hashing, rounds, naiveRounds, deadline }
     maxActiveCodes: 100,
     // Lockout off for the run: every attempt reaches the hash.
     maxAttempts: Number.MAX_SAFE_INTEGER,
+    maxConsecutiveFailures: Number.MAX_SAFE_INTEGER,
   });
   try {
     const users = {};

@@ -11,11 +11,14 @@ const SERVER = fileURLToPath(new URL('../lib/http-server.mjs', import.meta.url))
 const WRONG = JSON.stringify({ code: '00000000-0000-0000-0000' });
 
 /** A running server child and a request/response helper over its IPC channel. */
-async function startServer(hashing, threadpool, hashLimit, extraEnv = {}) {
+export async function startServer(hashing, threadpool, hashLimit, extraEnv = {}, extra = {}) {
   const env = { ...process.env, ...extraEnv };
   if (threadpool === undefined) delete env.UV_THREADPOOL_SIZE;
   else env.UV_THREADPOOL_SIZE = String(threadpool);
-  const child = fork(SERVER, [JSON.stringify({ hashing, hashLimit })], { env, stdio: 'inherit' });
+  const child = fork(SERVER, [JSON.stringify({ hashing, hashLimit, ...extra })], {
+    env,
+    stdio: 'inherit',
+  });
   const ready = await Promise.race([
     once(child, 'message').then(([m]) => m),
     once(child, 'exit').then(([code]) => {

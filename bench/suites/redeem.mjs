@@ -10,6 +10,7 @@ export async function runRedeemSuite({ hashing, rounds, deadline }) {
     hashing,
     maxActiveCodes: CODES_PER_USER,
     maxAttempts: Number.MAX_SAFE_INTEGER,
+    maxConsecutiveFailures: Number.MAX_SAFE_INTEGER,
     onMfaReset: () => undefined,
   });
   try {
