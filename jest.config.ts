@@ -11,6 +11,10 @@ const config: Config = {
   // ESM sources import siblings as `./x.js`; map them back to the `.ts` file for ts-jest.
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Mercurius loads @fastify/static, whose own copy of content-disposition is ESM-only: Node 20
+    // can require() it, Jest's module runtime only from Node 24.9. The hoisted copy is CommonJS
+    // with the same `create()`, so the GraphQL suites run on every supported Node.
+    '^content-disposition$': '<rootDir>/node_modules/content-disposition/dist/index.js',
   },
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],

@@ -5,17 +5,25 @@
  * @module @nest-auth/mfa
  */
 export { MfaModule } from './mfa.module.js';
-export {
-  MFA_MODULE_OPTIONS,
-  type MfaModuleAsyncOptions,
-  type MfaModuleExtras,
-  type MfaOptionsFactory,
+export type {
+  MfaModuleAsyncOptions,
+  MfaModuleExtras,
+  MfaOptionsFactory,
 } from './mfa.module-definition.js';
 export type {
   MfaModuleOptions,
+  MfaRedeemedContext,
+  MfaResetContext,
+  MfaRoutesOptions,
   NestAuthRequest,
   RecoveryCodeHashingOptions,
+  RedeemRecoveryCodeOptions,
 } from './mfa-module-options.interface.js';
+export type {
+  ResolvedHashingOptions,
+  ResolvedMfaOptions,
+  ResolvedMfaRoutesOptions,
+} from './mfa.options.js';
 export {
   DEFAULT_ATTEMPT_WINDOW_MS,
   DEFAULT_HASHING_OPTIONS,
@@ -24,8 +32,11 @@ export {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_ROUTES_GENERATION_LIMIT,
   DEFAULT_MAX_CONSECUTIVE_FAILURES,
+  DEFAULT_USER_PROPERTY,
+  MAX_AUTHENTICATED_AT_SKEW_MS,
   MAX_RECOVERY_CODE_INPUT_LENGTH,
   MAX_RECOVERY_CODES_PER_BATCH,
+  MFA_MODULE_OPTIONS,
 } from './mfa.constants.js';
 export { MfaService } from './mfa.service.js';
 export type {
@@ -41,9 +52,15 @@ export type {
   RecoveryCodeUsedEvent,
 } from './mfa.events.js';
 export {
+  AUTHENTICATION_REQUIRED_MESSAGE,
+  AuthenticationRequiredException,
   INVALID_RECOVERY_CODE_MESSAGE,
   InvalidRecoveryCodeException,
+  MFA_REQUIRED_MESSAGE,
   MfaConfigurationError,
+  MfaRequiredException,
+  REAUTHENTICATION_REQUIRED_MESSAGE,
+  ReauthenticationRequiredException,
   RECOVERY_CODE_COUNT_MESSAGE,
   RECOVERY_CODE_INPUT_MESSAGE,
   RecoveryCodeInputException,
@@ -67,6 +84,7 @@ export type {
   MfaTelemetryOptions,
   MfaTracerProvider,
 } from './telemetry/mfa-telemetry-options.interface.js';
+export type { ResolvedTelemetryOptions } from './telemetry/mfa-telemetry.options.js';
 export {
   describeRecoveryCodeFormat,
   type RecoveryCodeFormat,
@@ -75,13 +93,14 @@ export {
 export { Auth } from './auth/auth.decorator.js';
 export { CurrentUser } from './auth/current-user.decorator.js';
 export { isNestAuthUser, MfaAuthGuard } from './auth/mfa-auth.guard.js';
+export type { MfaAuthOptions } from './auth/mfa-auth-options.interface.js';
+export { MfaExceptionFilter } from './auth/mfa-exception.filter.js';
 export { RetryAfterInterceptor } from './auth/retry-after.interceptor.js';
 export type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 export { IsRecoveryCodeInput } from './dto/is-recovery-code-input.decorator.js';
 export { GenerateRecoveryCodesDto } from './dto/generate-recovery-codes.dto.js';
 export { RedeemRecoveryCodeDto } from './dto/redeem-recovery-code.dto.js';
 export { ResetMfaDto } from './dto/reset-mfa.dto.js';
-export type { MfaRoutesOptions } from './routes/mfa-routes.controller.js';
 export type { MfaRoutesPolicyOptions } from './routes/mfa-routes-policy-options.interface.js';
 export {
   CROSS_ORIGIN_REQUEST_MESSAGE,
@@ -109,3 +128,9 @@ export {
   InMemoryRecoveryCodeStore,
   type InMemoryRecoveryCodeStoreOptions,
 } from './store/in-memory-recovery-code.store.js';
+
+// GraphQL and WebSocket contexts: no import of @nestjs/graphql or @nestjs/websockets behind these.
+export {
+  captureUpgradeRequests,
+  type UpgradeRequestAdapter,
+} from './auth/context/upgrade-request.capture.js';

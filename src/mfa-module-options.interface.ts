@@ -1,6 +1,8 @@
+import type { CanActivate, Type } from '@nestjs/common';
 import type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 import type { RecoveryCodeFormat } from './codes/recovery-code.format.js';
 import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
+import type { MfaRoutesPolicyOptions } from './routes/mfa-routes-policy-options.interface.js';
 import type { MfaTelemetryOptions } from './telemetry/mfa-telemetry-options.interface.js';
 import type { AttemptStore } from './store/attempt-store.interface.js';
 import type { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
@@ -48,6 +50,81 @@ export interface NestAuthRequest {
 }
 
 /**
+ * What `onMfaReset` receives beside the user id when a route calls `resetMfa()`: the ready-made
+ * reset route passes the request, so the hook can, for example, end other sessions of the user.
+ * @publicApi
+ */
+export interface MfaResetContext {
+  /** The request that asked for the reset. */
+  request: NestAuthRequest;
+}
+
+/**
+ * Options of `MfaService.redeemRecoveryCode()`.
+ * @publicApi
+ */
+export interface RedeemRecoveryCodeOptions {
+  /**
+   * Runs after the code is consumed, before the `used` event: the redemption's effect (for
+   * example, finishing the sign-in). If it throws, the code is restored and the error propagates,
+   * as with `onMfaReset`. Default: none.
+   */
+  onRedeemed?: (result: { remaining: number }) => void | Promise<void>;
+}
+
+/**
+ * What `routes.onRedeemed` receives after the ready-made redeem route spent a code.
+ * @publicApi
+ */
+export interface MfaRedeemedContext {
+  /** The user who redeemed the code, as `@Auth()` accepted it (typically still `mfaPending`). */
+  user: NestAuthUser;
+  /** The request (Express or Fastify). */
+  request: NestAuthRequest;
+  /** The response (Express `Response` or Fastify `FastifyReply`), for example to set a cookie. */
+  response: unknown;
+  /** Unused codes the user has left. */
+  remaining: number;
+}
+
+/**
+ * Options of the ready-made routes: `MfaModule.forRoot({ routes })`, `forRootAsync({ routes })`
+ * beside the factory, or `routes` in what the `forRootAsync` factory returns (merged over the
+ * import-time ones, for hooks that need injected services). `path` is known at import time only.
+ * @publicApi
+ */
+export interface MfaRoutesOptions extends MfaRoutesPolicyOptions {
+  /** Path prefix of the routes; import time only. Default: `'me/mfa'`. */
+  path?: string;
+  /**
+   * Guards run on every ready-made route before `@Auth()`'s checks, in order, for example
+   * `[AuthGuard('jwt')]` so passport sets the user without a global guard. A class is
+   * instantiated with the injector of the module that imports `MfaModule` (usually `AppModule`), as
+   * if that module declared it, so `AuthGuard('jwt')` sees `PassportModule.register({ property })`
+   * there. A guard that returns `false` gives 403, as in Nest. Default: none.
+   */
+  guards?: (CanActivate | Type<CanActivate>)[];
+  /**
+   * Applies `@Auth({ maxAuthAge })` to generate (POST and PUT) and revoke: those answer 401
+   * `reauthentication_required` unless the user signed in at most this many ms ago. Status, redeem
+   * and reset are not affected. Default: none (no age limit).
+   */
+  maxAuthAge?: number;
+  /**
+   * Runs after the redeem route spent a code, to finish the sign-in (for example, issue a fully
+   * signed-in token). The fields it returns are merged into the response beside `remaining`. If it
+   * throws, the code is restored and the error propagates (an `HttpException` as is, anything else
+   * as a 500). Return it from the `forRootAsync` factory to use injected services. Default: none
+   * (the response is `{ remaining }`).
+   * @example
+   * onRedeemed: ({ user }) => ({ accessToken: jwt.sign({ sub: user.id, auth_time: now() }) })
+   */
+  onRedeemed?: (
+    context: MfaRedeemedContext,
+  ) => object | void | undefined | Promise<object | void | undefined>;
+}
+
+/**
  * Options of `MfaModule.forRoot()` and `MfaModule.forRootAsync()`. Every option is optional.
  * @publicApi
  */
@@ -90,18 +167,33 @@ export interface MfaModuleOptions {
   /** Whether `resetMfa()` also revokes the user's other codes. Default: `false`. */
   revokeAllOnReset?: boolean;
   /**
-   * Disables the user's MFA in your app; called by `resetMfa()` after the code is consumed.
-   * If it throws, the code is restored and the error propagates. Default: none (then `resetMfa()`
-   * fails with a configuration error and leaves the code untouched).
+   * Disables the user's MFA in your app; called by `resetMfa()` after the code is consumed, with
+   * `{ request }` when the ready-made route calls it. If it throws, the code is restored and the
+   * error propagates. Default: none (then `resetMfa()` fails with a configuration error and leaves
+   * the code untouched).
    */
-  onMfaReset?: (userId: string) => void | Promise<void>;
+  onMfaReset?: (userId: string, context?: MfaResetContext) => void | Promise<void>;
   /**
-   * Authenticates a request for `@Auth()`. Return the user, or `null`/`undefined` for 401.
-   * Default: none (the guard accepts a `request.user` set upstream, for example by passport).
+   * Authenticates a request for `@Auth()`. Return the user (with `mfaPending` and
+   * `authenticatedAt` when your sessions know them), or `null`/`undefined` for 401 `unauthorized`.
+   * An `HttpException` it throws passes through unchanged; any other error (say, an expired JWT)
+   * is a 401 `unauthorized`, and only the error's name is logged. Default: none (the guard accepts
+   * the user an upstream guard or middleware set on `request[userProperty]`, for example passport).
    */
   authenticate?: (
     request: NestAuthRequest,
   ) => NestAuthUser | null | undefined | Promise<NestAuthUser | null | undefined>;
+  /**
+   * The request property `@Auth()` reads an upstream user from and sets the authenticated user on,
+   * and `@CurrentUser()` reads; match `PassportModule.register({ property })`. Default: `'user'`.
+   */
+  userProperty?: string;
+  /**
+   * The ready-made routes, returned from the `forRootAsync` factory: merged over the import-time
+   * `routes`, which must mount them (`routes: true` or an object beside `useFactory`). With
+   * `forRoot()`, `routes` is read at import time. Default: none.
+   */
+  routes?: boolean | MfaRoutesOptions;
 
   // Production hardening (docs/hardening.md).
   /**

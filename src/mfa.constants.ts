@@ -57,6 +57,29 @@ export const MAX_RECOVERY_CODE_INPUT_LENGTH = 64;
 export const MAX_RECOVERY_CODES_PER_BATCH = 100;
 
 /**
+ * Injection token of the module's options, checked and with every default applied
+ * (`ResolvedMfaOptions`): `@Inject(MFA_MODULE_OPTIONS) options: ResolvedMfaOptions`. Exported by
+ * `MfaModule`.
+ * @publicApi
+ */
+export const MFA_MODULE_OPTIONS = Symbol('MFA_MODULE_OPTIONS');
+
+/**
+ * Default for `userProperty`: the request property `@Auth()` reads an upstream user from and
+ * sets, and `@CurrentUser()` reads, as passport's default.
+ * @publicApi
+ */
+export const DEFAULT_USER_PROPERTY = 'user';
+
+/**
+ * How far in the future an `authenticatedAt` may lie and still count, in ms (1 minute): room for
+ * clock skew between the server that signed the user in and this one. Beyond it, `maxAuthAge`
+ * checks treat the value as invalid, so as stale.
+ * @publicApi
+ */
+export const MAX_AUTHENTICATED_AT_SKEW_MS = 60_000;
+
+/**
  * Default `routes.generationLimit` of the ready-made routes: 30 generation calls per user in
  * 10 minutes (a set counts as one). `MfaService` itself has no limit unless `generationLimit` is set.
  * @publicApi

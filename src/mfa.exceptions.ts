@@ -3,6 +3,7 @@ import {
   HttpException,
   HttpStatus,
   ServiceUnavailableException,
+  UnauthorizedException,
 } from '@nestjs/common';
 import { MAX_RECOVERY_CODE_INPUT_LENGTH, MAX_RECOVERY_CODES_PER_BATCH } from './mfa.constants.js';
 
@@ -39,6 +40,71 @@ export const STORE_UNAVAILABLE_MESSAGE =
   'Recovery codes are temporarily unavailable. Try again later.';
 
 /**
+ * Message of `AuthenticationRequiredException` (no signed-in user).
+ * @publicApi
+ */
+export const AUTHENTICATION_REQUIRED_MESSAGE = 'Sign in to continue.';
+
+/**
+ * Message of `MfaRequiredException` (the session still owes the second factor).
+ * @publicApi
+ */
+export const MFA_REQUIRED_MESSAGE =
+  'Finish signing in with your second factor, or a recovery code, to continue.';
+
+/**
+ * Message of `ReauthenticationRequiredException` (the sign-in is too old for this action).
+ * @publicApi
+ */
+export const REAUTHENTICATION_REQUIRED_MESSAGE =
+  'This action needs a recent sign-in. Sign in again, then retry.';
+
+/**
+ * 401 `unauthorized`: no signed-in user (`@Auth()` found none, or `authenticate` threw an error
+ * that is not an `HttpException`).
+ * @publicApi
+ */
+export class AuthenticationRequiredException extends UnauthorizedException {
+  constructor() {
+    super({
+      statusCode: HttpStatus.UNAUTHORIZED,
+      error: 'unauthorized',
+      message: AUTHENTICATION_REQUIRED_MESSAGE,
+    });
+  }
+}
+
+/**
+ * 401 `mfa_required`: the session has passed the password step but still owes the second factor
+ * (`mfaPending`), and the endpoint does not allow that (`@Auth()` without `allowMfaPending`).
+ * @publicApi
+ */
+export class MfaRequiredException extends UnauthorizedException {
+  constructor() {
+    super({
+      statusCode: HttpStatus.UNAUTHORIZED,
+      error: 'mfa_required',
+      message: MFA_REQUIRED_MESSAGE,
+    });
+  }
+}
+
+/**
+ * 401 `reauthentication_required`: the session's `authenticatedAt` is older than the endpoint's
+ * `maxAuthAge`, or missing or invalid.
+ * @publicApi
+ */
+export class ReauthenticationRequiredException extends UnauthorizedException {
+  constructor() {
+    super({
+      statusCode: HttpStatus.UNAUTHORIZED,
+      error: 'reauthentication_required',
+      message: REAUTHENTICATION_REQUIRED_MESSAGE,
+    });
+  }
+}
+
+/**
  * 401 `invalid_recovery_code`: wrong, unknown, used or revoked code, indistinguishably.
  * @publicApi
  */
@@ -56,7 +122,8 @@ export class InvalidRecoveryCodeException extends HttpException {
 }
 
 /**
- * 429 `too_many_attempts`. `@Auth()` endpoints also send `Retry-After: <retryAfterSeconds>`.
+ * 429 `too_many_attempts`. On HTTP the response also carries `Retry-After: <retryAfterSeconds>`
+ * (set by `MfaExceptionFilter`, which `MfaModule` registers, on every route).
  * @publicApi
  */
 export class TooManyAttemptsException extends HttpException {

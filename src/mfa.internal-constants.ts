@@ -10,6 +10,18 @@ export const MFA_LOGGER_CONTEXT = 'MfaService';
 /** @internal Token of the options with every default applied and checked, resolved once. */
 export const RESOLVED_MFA_OPTIONS = Symbol('ResolvedMfaOptions');
 
+/** @internal Metadata key of `@Auth()`'s `MfaAuthOptions`. */
+export const MFA_AUTH_OPTIONS_METADATA = 'nest-auth:mfa:auth-options';
+
+/** @internal Metadata key marking ready-made routes that `routes.maxAuthAge` applies to. */
+export const MFA_ROUTES_REAUTH_METADATA = 'nest-auth:mfa:routes-reauth';
+
+/** @internal Token of what `forRoot()` / `forRootAsync()` were given at import time (`routes`). */
+export const MFA_IMPORT_OPTIONS = Symbol('MfaImportOptions');
+
+/** @internal Logger context of the guard. */
+export const MFA_AUTH_GUARD_LOGGER_CONTEXT = 'MfaAuthGuard';
+
 /** @internal The default `hashing.maxQueue` holds about this much argon2 work, in ms. */
 export const HASH_QUEUE_BUDGET_MS = 2_000;
 

@@ -1,6 +1,5 @@
 import { ConfigurableModuleBuilder, type ConfigurableModuleAsyncOptions } from '@nestjs/common';
-import type { MfaModuleOptions } from './mfa-module-options.interface.js';
-import type { MfaRoutesOptions } from './routes/mfa-routes.controller.js';
+import type { MfaModuleOptions, MfaRoutesOptions } from './mfa-module-options.interface.js';
 
 /**
  * Extras of `forRoot()` / `forRootAsync()` beside the options.
@@ -10,8 +9,9 @@ export interface MfaModuleExtras {
   /** Register the module globally. Default: `false`. */
   isGlobal?: boolean;
   /**
-   * Mount the ready-made routes under `path` (`true`: `'me/mfa'`). An extra, not an option, because
-   * routes are known at import time, also with `forRootAsync()`. Default: `false` (bring your own
+   * Mount the ready-made routes under `path` (`true`: `'me/mfa'`). Read at import time, also with
+   * `forRootAsync()`, because the controller must exist before any factory runs; the factory may
+   * add the other route options (see `MfaModuleOptions.routes`). Default: `false` (bring your own
    * controller).
    */
   routes?: boolean | MfaRoutesOptions;
@@ -28,16 +28,10 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
     }))
     .build();
 
-/**
- * Injection token of the resolved `MfaModuleOptions`.
- * @publicApi
- */
-export const MFA_MODULE_OPTIONS = MODULE_OPTIONS_TOKEN;
-
 // Spelled out rather than `typeof ASYNC_OPTIONS_TYPE`, so the public type names no internal value.
 /**
  * What `MfaModule.forRootAsync()` takes: `imports`, `inject`, one of `useFactory` / `useClass` /
- * `useExisting`, and `isGlobal`.
+ * `useExisting`, and the extras `isGlobal` and `routes`.
  * @publicApi
  */
 export type MfaModuleAsyncOptions = ConfigurableModuleAsyncOptions<

@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import type { CanActivate, Type } from '@nestjs/common';
+import type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 import {
   DEFAULT_ATTEMPT_WINDOW_MS,
   DEFAULT_HASHING_OPTIONS,
@@ -6,49 +8,158 @@ import {
   DEFAULT_MAX_ACTIVE_CODES,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_MAX_CONSECUTIVE_FAILURES,
+  DEFAULT_USER_PROPERTY,
   MAX_RECOVERY_CODES_PER_BATCH,
 } from './mfa.constants.js';
 import { MfaConfigurationError } from './mfa.exceptions.js';
+import type {
+  MfaModuleOptions,
+  MfaRedeemedContext,
+  MfaResetContext,
+  MfaRoutesOptions,
+  NestAuthRequest,
+} from './mfa-module-options.interface.js';
 import { resolveGenerationLimit } from './mfa-generation-limit.js';
 import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
+import { resolveRoutesPolicy } from './routes/mfa-routes.policy.js';
 import {
   resolveTelemetryOptions,
   type ResolvedTelemetryOptions,
 } from './telemetry/mfa-telemetry.options.js';
-import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import {
   describeRecoveryCodeFormat,
   type RecoveryCodeFormat,
 } from './codes/recovery-code.format.js';
+import type { AttemptStore } from './store/attempt-store.interface.js';
+import { ATTEMPT_STORE_METHODS } from './store/is-attempt-store.js';
+import type { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 
-/** @internal Options with every default applied. */
+/**
+ * The module's options, checked at startup and with every default applied: what
+ * `@Inject(MFA_MODULE_OPTIONS)` gives. The guard, the service, the store provider and the routes
+ * all read this one object. See `MfaModuleOptions` for each option and its default.
+ * @publicApi
+ */
 export interface ResolvedMfaOptions {
-  maxActiveCodes: number;
-  codeFormat: RecoveryCodeFormat;
-  maxAttempts: number;
-  attemptWindowMs: number;
-  maxConsecutiveFailures: number;
-  lowCodesThreshold: number;
-  revokeAllOnReset: boolean;
-  onMfaReset?: (userId: string) => void | Promise<void>;
-  hashing: ResolvedHashingOptions;
-  /** `false`: no limit. */
-  generationLimit: MfaGenerationLimit | false;
-  telemetry: ResolvedTelemetryOptions;
+  /** See `MfaModuleOptions.maxActiveCodes`. */
+  readonly maxActiveCodes: number;
+  /** See `MfaModuleOptions.codeFormat`. */
+  readonly codeFormat: RecoveryCodeFormat;
+  /** See `MfaModuleOptions.maxAttempts`. */
+  readonly maxAttempts: number;
+  /** See `MfaModuleOptions.attemptWindowMs`. */
+  readonly attemptWindowMs: number;
+  /** See `MfaModuleOptions.maxConsecutiveFailures`. */
+  readonly maxConsecutiveFailures: number;
+  /** See `MfaModuleOptions.lowCodesThreshold`. */
+  readonly lowCodesThreshold: number;
+  /** See `MfaModuleOptions.revokeAllOnReset`. */
+  readonly revokeAllOnReset: boolean;
+  /** See `MfaModuleOptions.onMfaReset`. */
+  readonly onMfaReset?: (userId: string, context?: MfaResetContext) => void | Promise<void>;
+  /** See `MfaModuleOptions.hashing`. */
+  readonly hashing: ResolvedHashingOptions;
+  /** The store given, checked; `undefined` means the default `InMemoryRecoveryCodeStore`. */
+  readonly store?: RecoveryCodeStore;
+  /** The attempt store given, checked; `undefined` means `store` keeps the attempts too. */
+  readonly attemptStore?: AttemptStore;
+  /** See `MfaModuleOptions.authenticate`. */
+  readonly authenticate?: (
+    request: NestAuthRequest,
+  ) => NestAuthUser | null | undefined | Promise<NestAuthUser | null | undefined>;
+  /** See `MfaModuleOptions.userProperty`. */
+  readonly userProperty: string;
+  /** The ready-made routes' options, import-time and factory ones merged; `undefined` when not mounted. */
+  readonly routes?: ResolvedMfaRoutesOptions;
+  /** See `MfaModuleOptions.generationLimit`; `false`: no limit. */
+  readonly generationLimit: MfaGenerationLimit | false;
+  /** See `MfaModuleOptions.telemetry`; `false`: off. */
+  readonly telemetry: ResolvedTelemetryOptions;
 }
 
-/** @internal argon2id parameters and the hashing concurrency, with defaults applied. */
+/**
+ * argon2id parameters and the hashing concurrency, with defaults applied.
+ * @publicApi
+ */
 export interface ResolvedHashingOptions {
-  memoryCost: number;
-  timeCost: number;
-  parallelism: number;
-  maxConcurrency: number;
-  /** `undefined`: derived from the measured hash time. */
-  maxQueue: number | undefined;
+  /** See `RecoveryCodeHashingOptions.memoryCost`. */
+  readonly memoryCost: number;
+  /** See `RecoveryCodeHashingOptions.timeCost`. */
+  readonly timeCost: number;
+  /** See `RecoveryCodeHashingOptions.parallelism`. */
+  readonly parallelism: number;
+  /** See `RecoveryCodeHashingOptions.maxConcurrency`. */
+  readonly maxConcurrency: number;
+  /** See `RecoveryCodeHashingOptions.maxQueue`; `undefined`: derived from the measured hash time. */
+  readonly maxQueue: number | undefined;
 }
 
-/** @internal Applies defaults and refuses nonsense at startup, naming the option to fix. */
-export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOptions {
+/**
+ * The ready-made routes' options, checked, with defaults applied.
+ * @publicApi
+ */
+export interface ResolvedMfaRoutesOptions {
+  /** See `MfaRoutesOptions.path`. */
+  readonly path: string;
+  /** See `MfaRoutesOptions.guards`. */
+  readonly guards: readonly (CanActivate | Type<CanActivate>)[];
+  /** See `MfaRoutesOptions.maxAuthAge`. */
+  readonly maxAuthAge?: number;
+  /** See `MfaRoutesOptions.onRedeemed`. */
+  readonly onRedeemed?: (
+    context: MfaRedeemedContext,
+  ) => object | void | undefined | Promise<object | void | undefined>;
+  /** See `MfaRoutesOptions.trustedOrigins`: serialised origins, compared exactly. */
+  readonly trustedOrigins: ReadonlySet<string>;
+  /** See `MfaRoutesOptions.generationLimit`; `false`: no limit. */
+  readonly generationLimit: MfaGenerationLimit | false;
+}
+
+/** @internal What `forRoot()` / `forRootAsync()` were given at import time, beside the options. */
+export interface MfaImportOptions {
+  routes?: boolean | MfaRoutesOptions;
+}
+
+/** @internal Default prefix of the ready-made routes. */
+export const DEFAULT_MFA_ROUTES_PATH = 'me/mfa';
+
+/**
+ * @internal The methods a store must have, one entry per method of `RecoveryCodeStore`; typed as
+ * a record so the compiler flags this list when the interface changes.
+ */
+const RECOVERY_CODE_STORE_METHODS = Object.keys({
+  replaceAll: true,
+  append: true,
+  findActive: true,
+  consume: true,
+  restore: true,
+  status: true,
+  revokeAll: true,
+} satisfies Record<keyof RecoveryCodeStore, true>);
+
+/** @internal Keys `routes` may have; anything else is a typo worth failing on. */
+const ROUTES_KEYS: readonly string[] = [
+  'path',
+  'guards',
+  'maxAuthAge',
+  'onRedeemed',
+  'trustedOrigins',
+  'generationLimit',
+] satisfies (keyof MfaRoutesOptions)[];
+
+/**
+ * @internal Applies defaults and refuses nonsense at startup, naming the option to fix. `imported`
+ * holds what was given at import time (the routes to mount).
+ */
+export function resolveMfaOptions(
+  options: MfaModuleOptions = {},
+  imported: MfaImportOptions = {},
+): ResolvedMfaOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new MfaConfigurationError(
+      `MfaModule options must be an object: return one from the forRootAsync() factory (got ${describeValue(options)}).`,
+    );
+  }
   const resolved: ResolvedMfaOptions = {
     maxActiveCodes: options.maxActiveCodes ?? DEFAULT_MAX_ACTIVE_CODES,
     codeFormat: options.codeFormat ?? 'hex',
@@ -65,6 +176,11 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
       maxConcurrency: options.hashing?.maxConcurrency ?? defaultHashConcurrency(),
       maxQueue: options.hashing?.maxQueue,
     },
+    store: options.store,
+    attemptStore: options.attemptStore,
+    authenticate: options.authenticate,
+    userProperty: options.userProperty ?? DEFAULT_USER_PROPERTY,
+    routes: resolveRoutes(imported.routes, options.routes),
     generationLimit: resolveGenerationLimit('generationLimit', options.generationLimit),
     telemetry: resolveTelemetryOptions(options.telemetry),
   };
@@ -95,7 +211,145 @@ export function resolveMfaOptions(options: MfaModuleOptions = {}): ResolvedMfaOp
       '`onMfaReset` must be a function: set `onMfaReset: (userId) => …` in MfaModule.forRoot().',
     );
   }
-  return resolved;
+  if (resolved.authenticate !== undefined && typeof resolved.authenticate !== 'function') {
+    throw new MfaConfigurationError(
+      `\`authenticate\` must be a function \`(request) => user | null\`: fix it in MfaModule.forRoot(), or leave it out to accept the user passport or a middleware set (got ${describeValue(resolved.authenticate)}).`,
+    );
+  }
+  assertUserProperty(resolved.userProperty);
+  assertStore('store', resolved.store, RECOVERY_CODE_STORE_METHODS, 'RecoveryCodeStore');
+  assertStore('attemptStore', resolved.attemptStore, ATTEMPT_STORE_METHODS, 'AttemptStore');
+  return Object.freeze(resolved);
+}
+
+/**
+ * @internal Refuses a store that is not an object with every method of its interface, naming the
+ * missing ones. `undefined` passes (the default store is used). Call it once per store port.
+ */
+export function assertStore(
+  option: string,
+  store: unknown,
+  methods: readonly string[],
+  interfaceName: string,
+): void {
+  if (store === undefined) return;
+  if (typeof store === 'function') {
+    throw new MfaConfigurationError(
+      `\`${option}\` must be a ${interfaceName} instance, not a class or function: write \`${option}: new ${store.name || 'YourStore'}(…)\` in MfaModule.forRoot().`,
+    );
+  }
+  if (typeof store !== 'object' || store === null) {
+    throw new MfaConfigurationError(
+      `\`${option}\` must be an object implementing ${interfaceName}, such as \`new InMemoryRecoveryCodeStore()\` (got ${describeValue(store)}).`,
+    );
+  }
+  const missing = methods.filter(
+    (method) => typeof (store as Record<string, unknown>)[method] !== 'function',
+  );
+  if (missing.length > 0) {
+    throw new MfaConfigurationError(
+      `\`${option}\` does not implement ${interfaceName}: it lacks ${missing.join(', ')}. Implement them, and prove the adapter with describe${interfaceName}() from @nest-auth/mfa/testing.`,
+    );
+  }
+}
+
+// A property name, and not one that reaches the prototype.
+function assertUserProperty(property: unknown): void {
+  if (
+    typeof property !== 'string' ||
+    !/^[A-Za-z_$][\w$]*$/.test(property) ||
+    ['__proto__', 'constructor', 'prototype'].includes(property)
+  ) {
+    throw new MfaConfigurationError(
+      `\`userProperty\` must be a property name such as 'user' or 'principal', the same as PassportModule.register({ property }) (got ${describeValue(property)}).`,
+    );
+  }
+}
+
+/**
+ * The import-time routes (which mount the controller) merged with those the options factory
+ * returned. `undefined` when the routes are not mounted.
+ */
+function resolveRoutes(
+  mounted: MfaImportOptions['routes'],
+  fromOptions: MfaModuleOptions['routes'],
+): ResolvedMfaRoutesOptions | undefined {
+  const base = routesObject('routes', mounted);
+  const extra = routesObject('routes (from the options factory)', fromOptions);
+  if (!base) {
+    if (extra) {
+      throw new MfaConfigurationError(
+        'The options factory returned `routes`, but the routes are mounted at import time: pass `routes: true` (or `routes: { path }`) to MfaModule.forRootAsync() beside useFactory.',
+      );
+    }
+    return undefined;
+  }
+  const path = base.path ?? DEFAULT_MFA_ROUTES_PATH;
+  if (extra?.path !== undefined && extra.path !== path) {
+    throw new MfaConfigurationError(
+      '`routes.path` is read at import time: move it from the options factory to MfaModule.forRootAsync({ routes: { path } }).',
+    );
+  }
+  const merged = { ...base, ...extra, path };
+  if (typeof merged.path !== 'string') {
+    throw new MfaConfigurationError(
+      `\`routes.path\` must be a string such as 'me/mfa' (got ${describeValue(merged.path)}).`,
+    );
+  }
+  const guards = merged.guards ?? [];
+  if (
+    !Array.isArray(guards) ||
+    !guards.every(
+      (guard) =>
+        typeof guard === 'function' ||
+        (typeof guard === 'object' &&
+          guard !== null &&
+          typeof (guard as CanActivate).canActivate === 'function'),
+    )
+  ) {
+    throw new MfaConfigurationError(
+      "`routes.guards` must be an array of guard classes or instances, such as `[AuthGuard('jwt')]`.",
+    );
+  }
+  if (merged.maxAuthAge !== undefined) {
+    requireInteger('routes.maxAuthAge', merged.maxAuthAge, 1, Number.MAX_SAFE_INTEGER);
+  }
+  if (merged.onRedeemed !== undefined && typeof merged.onRedeemed !== 'function') {
+    throw new MfaConfigurationError(
+      '`routes.onRedeemed` must be a function `({ user, request, response, remaining }) => fields`.',
+    );
+  }
+  return Object.freeze({
+    path: merged.path,
+    guards: Object.freeze([...guards]),
+    maxAuthAge: merged.maxAuthAge,
+    onRedeemed: merged.onRedeemed,
+    ...resolveRoutesPolicy(merged),
+  });
+}
+
+function routesObject(name: string, routes: unknown): MfaRoutesOptions | undefined {
+  if (routes === undefined || routes === false) return undefined;
+  if (routes === true) return {};
+  if (typeof routes !== 'object' || routes === null || Array.isArray(routes)) {
+    throw new MfaConfigurationError(
+      `\`${name}\` must be \`true\` or an object of route options (got ${describeValue(routes)}).`,
+    );
+  }
+  const unknown = Object.keys(routes).filter((key) => !ROUTES_KEYS.includes(key));
+  if (unknown.length > 0) {
+    throw new MfaConfigurationError(
+      `\`${name}\` has unknown options ${unknown.join(', ')}: the route options are ${ROUTES_KEYS.join(', ')}.`,
+    );
+  }
+  return routes as MfaRoutesOptions;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
 }
 
 function requireInteger(name: string, value: number, min: number, max: number): void {

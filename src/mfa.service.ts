@@ -36,6 +36,7 @@ import type {
 } from './mfa-generation-limit.interface.js';
 import { TooManyGenerationsException } from './mfa-limits.exceptions.js';
 import { AttemptStore } from './store/attempt-store.interface.js';
+import type { MfaResetContext, RedeemRecoveryCodeOptions } from './mfa-module-options.interface.js';
 import {
   RecoveryCodeStore,
   type ActiveRecoveryCode,
@@ -165,7 +166,8 @@ export class MfaService implements OnModuleDestroy {
   }
 
   /**
-   * Verifies and consumes one code, for example to sign in instead of TOTP.
+   * Verifies and consumes one code, for example to sign in instead of TOTP. `options.onRedeemed`
+   * runs once the code is consumed; if it throws, the code is restored and the error propagates.
    * @throws RecoveryCodeInputException (400) for malformed input, before any hashing.
    * @throws InvalidRecoveryCodeException (401) for a wrong, unknown, used or revoked code.
    * @throws TooManyAttemptsException (429) once `maxAttempts` is reached; nothing is consumed.
@@ -178,23 +180,29 @@ export class MfaService implements OnModuleDestroy {
   async redeemRecoveryCode(
     userId: string,
     code: string,
+    options: RedeemRecoveryCodeOptions = {},
   ): Promise<{
     /** Unused codes the user has left. */
     remaining: number;
   }> {
     requireUserId(userId);
-    const { remaining } = await this.verifyAndConsume(userId, code);
+    const { record, remaining } = await this.verifyAndConsume(userId, code);
+    const { onRedeemed } = options;
+    if (onRedeemed) {
+      await this.restoreOnFailure(userId, record, 'onRedeemed', () => onRedeemed({ remaining }));
+    }
     this.emitUsed(userId, 'redeem', remaining);
     return { remaining };
   }
 
   /**
-   * Verifies and consumes one code, then calls `onMfaReset(userId)`. If the hook throws, the code
-   * is restored and the error propagates. Other codes stay valid unless `revokeAllOnReset`.
+   * Verifies and consumes one code, then calls `onMfaReset(userId, context)` (the ready-made route
+   * passes `{ request }`). If the hook throws, the code is restored and the error propagates.
+   * Other codes stay valid unless `revokeAllOnReset`.
    * @throws MfaConfigurationError when no `onMfaReset` is configured, before touching the code.
    */
   @Traced('reset_mfa')
-  async resetMfa(userId: string, code: string): Promise<void> {
+  async resetMfa(userId: string, code: string, context?: MfaResetContext): Promise<void> {
     const onMfaReset = this.options.onMfaReset;
     if (!onMfaReset) {
       throw new MfaConfigurationError(
@@ -203,22 +211,7 @@ export class MfaService implements OnModuleDestroy {
     }
     requireUserId(userId);
     const { record, remaining } = await this.verifyAndConsume(userId, code);
-    try {
-      await onMfaReset(userId);
-    } catch (error) {
-      const restored = await this.telemetry
-        .store('restore', () => this.store.restore(userId, record.id))
-        .catch(() => {
-          this.telemetry.storeFault('restore');
-          return false;
-        });
-      if (!restored) {
-        this.logger.error(
-          `onMfaReset failed and a consumed recovery code of user ${userId} could not be restored`,
-        );
-      }
-      throw error;
-    }
+    await this.restoreOnFailure(userId, record, 'onMfaReset', () => onMfaReset(userId, context));
     if (this.options.revokeAllOnReset) {
       await this.guard('revokeAll', () => this.store.revokeAll(userId));
       this.emitUsed(userId, 'reset', 0);
@@ -322,6 +315,31 @@ export class MfaService implements OnModuleDestroy {
         );
       });
     return { record, remaining: consumed.remaining };
+  }
+
+  /** Runs a consumed code's effect; if it throws, the code is restored, so it is never burned. */
+  private async restoreOnFailure(
+    userId: string,
+    record: ActiveRecoveryCode,
+    hook: string,
+    effect: () => void | Promise<void>,
+  ): Promise<void> {
+    try {
+      await effect();
+    } catch (error) {
+      const restored = await this.telemetry
+        .store('restore', () => this.store.restore(userId, record.id))
+        .catch(() => {
+          this.telemetry.storeFault('restore');
+          return false;
+        });
+      if (!restored) {
+        this.logger.error(
+          `${hook} failed and a consumed recovery code of user ${userId} could not be restored`,
+        );
+      }
+      throw error;
+    }
   }
 
   /** The call's generation limit, else the module's. */

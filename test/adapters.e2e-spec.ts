@@ -1,43 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Injectable,
-  Module,
-  Post,
-  ValidationPipe,
-  type CanActivate,
-  type ExecutionContext,
-  type INestApplication,
-  type MiddlewareConsumer,
-  type NestMiddleware,
-  type NestModule,
-} from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ValidationPipe } from '@nestjs/common';
 import request from 'supertest';
 import {
-  Auth,
-  CurrentUser,
+  AUTHENTICATION_REQUIRED_MESSAGE,
   INVALID_RECOVERY_CODE_MESSAGE,
   InMemoryRecoveryCodeStore,
-  MfaModule,
-  MfaService,
   RECOVERY_CODE_INPUT_MESSAGE,
-  ResetMfaDto,
   STORE_UNAVAILABLE_MESSAGE,
   TOO_MANY_ATTEMPTS_MESSAGE,
-  type NestAuthUser,
 } from '../src/index.js';
-import {
-  ADAPTERS,
-  createTestApp,
-  FAST_HASHING,
-  type AdapterName,
-  type TestApp,
-} from './utils/test-app.js';
+import { fixtureModule, MfaState, withAdapterHook, type SignIn } from './fixture/app.module.js';
+import { ADAPTERS, createTestApp, type TestApp } from './utils/test-app.js';
 
 const HEX_CODE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/;
 const WRONG_CODE = '00000000-0000-0000-0000';
@@ -45,169 +18,15 @@ const MAX_ATTEMPTS = 3;
 const WINDOW_SECONDS = 60;
 
 /** Users with MFA enabled; `onMfaReset` removes them. */
-const usersWithMfa = new Set<string>();
+const state = new MfaState();
+const usersWithMfa = state.enabled;
 
-/** The product page's controller, a reset endpoint and two `@CurrentUser()` readers. */
-@Controller()
-class MfaController {
-  constructor(private readonly mfa: MfaService) {}
-
-  @Auth()
-  @Post('me/mfa/recovery-codes')
-  generate(@CurrentUser() user: NestAuthUser) {
-    return this.mfa.generateRecoveryCode(user.id);
-  }
-
-  @Auth()
-  @Post('me/mfa/reset')
-  @HttpCode(200)
-  async reset(@CurrentUser() user: NestAuthUser, @Body() body: ResetMfaDto) {
-    await this.mfa.resetMfa(user.id, body.code);
-    return { reset: true };
-  }
-
-  @Auth()
-  @Get('me')
-  me(@CurrentUser() user: NestAuthUser) {
-    return user;
-  }
-
-  @Auth()
-  @Get('me/id')
-  id(@CurrentUser('id') id: string) {
-    return { id };
-  }
-}
-
-/** `@Auth()` on a controller class guards every handler. */
-@Auth()
-@Controller('guarded')
-class GuardedController {
-  @Get()
-  whoAmI(@CurrentUser('id') id: string) {
-    return { id };
-  }
-}
-
-/** A route without `@Auth()`: `@CurrentUser()` is `undefined` when nothing signed the request in. */
-@Controller('open')
-class OpenController {
-  @Get()
-  open(@CurrentUser() user: NestAuthUser | undefined) {
-    return { signedIn: user !== undefined };
-  }
-}
-
-const mfaOptions = {
-  hashing: FAST_HASHING,
-  maxAttempts: MAX_ATTEMPTS,
-  attemptWindowMs: WINDOW_SECONDS * 1000,
-  onMfaReset: (userId: string) => {
-    usersWithMfa.delete(userId);
-  },
-};
-
-type UpstreamRequest = { headers: Record<string, unknown>; user?: unknown };
-
-/** The session stand-in of every app below: the `x-user-id` header names the signed-in user. */
-function userFromHeader(req: UpstreamRequest): NestAuthUser | null {
-  const id = req.headers['x-user-id'];
-  return typeof id === 'string' && id ? { id, role: 'member' } : null;
-}
-
-/** What passport, a session middleware or a hook does upstream of `@Auth()`. */
-function signInFromHeader(req: UpstreamRequest): void {
-  const user = userFromHeader(req);
-  if (user) req.user = user;
-}
-
-/** Authenticates with the `authenticate` option. */
-@Module({
-  imports: [
-    MfaModule.forRoot({
-      ...mfaOptions,
-      authenticate: (req) => userFromHeader(req),
-    }),
-  ],
-  controllers: [MfaController, GuardedController, OpenController],
-})
-class AuthenticateOptionModule {}
-
-/** A Nest middleware that signs the user in, the way a session middleware would. */
-@Injectable()
-class SessionMiddleware implements NestMiddleware {
-  use(req: UpstreamRequest, _res: unknown, next: () => void) {
-    signInFromHeader(req);
-    next();
-  }
-}
-
-/** No `authenticate` option: `@Auth()` accepts the `request.user` a Nest middleware set. */
-@Module({
-  imports: [MfaModule.forRoot(mfaOptions)],
-  controllers: [MfaController, GuardedController, OpenController],
-})
-class UpstreamMiddlewareModule implements NestModule {
-  configure(consumer: MiddlewareConsumer) {
-    consumer.apply(SessionMiddleware).forRoutes('*path');
-  }
-}
-
-/** Stands in for passport's `AuthGuard`: it sets `request.user` and lets the request through. */
-@Injectable()
-class PassportLikeGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    signInFromHeader(context.switchToHttp().getRequest<UpstreamRequest>());
-    return true;
-  }
-}
-
-/** No `authenticate` option: `@Auth()` accepts the `request.user` a global guard set first. */
-@Module({
-  imports: [MfaModule.forRoot(mfaOptions)],
-  controllers: [MfaController, GuardedController, OpenController],
-  providers: [{ provide: APP_GUARD, useClass: PassportLikeGuard }],
-})
-class UpstreamGuardModule {}
+const mfaOptions = { maxAttempts: MAX_ATTEMPTS, attemptWindowMs: WINDOW_SECONDS * 1000 };
 
 /** A store whose database is down. */
 class UnavailableStore extends InMemoryRecoveryCodeStore {
   override async append(): Promise<boolean> {
     throw new Error('connection refused');
-  }
-}
-
-@Module({
-  imports: [
-    MfaModule.forRoot({
-      hashing: FAST_HASHING,
-      store: new UnavailableStore(),
-      authenticate: () => ({ id: 'dana' }),
-    }),
-  ],
-  controllers: [MfaController],
-})
-class UnavailableStoreModule {}
-
-/** No `authenticate` option and no Nest middleware: the adapter's own hook signs the user in. */
-@Module({
-  imports: [MfaModule.forRoot(mfaOptions)],
-  controllers: [MfaController, GuardedController, OpenController],
-})
-class UpstreamAdapterHookModule {}
-
-/** Express `app.use()` middleware, or a Fastify `onRequest` hook, that sets `request.user`. */
-function withAdapterHook(app: INestApplication, adapter: AdapterName): void {
-  if (adapter === 'fastify') {
-    const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
-    fastify.addHook('onRequest', async (req) => {
-      signInFromHeader(req as unknown as UpstreamRequest);
-    });
-  } else {
-    app.use((req: UpstreamRequest, _res: unknown, next: () => void) => {
-      signInFromHeader(req);
-      next();
-    });
   }
 }
 
@@ -220,12 +39,12 @@ function newUser(): string {
 }
 
 describe.each(ADAPTERS)('on the %s adapter', (adapter) => {
-  describe.each([
-    ['the authenticate option', AuthenticateOptionModule],
-    ['a request.user set by a Nest middleware', UpstreamMiddlewareModule],
-    ['a request.user set by an upstream guard (passport)', UpstreamGuardModule],
-    ['a request.user set by an Express middleware or a Fastify hook', UpstreamAdapterHookModule],
-  ])('@Auth() with %s', (_how, AppModule) => {
+  describe.each<[string, SignIn]>([
+    ['the authenticate option', 'authenticate'],
+    ['a request.user set by a Nest middleware', 'middleware'],
+    ['a request.user set by an upstream guard (passport)', 'guard'],
+    ['a request.user set by an Express middleware or a Fastify hook', 'adapter-hook'],
+  ])('@Auth() with %s', (_how, signIn) => {
     let testApp: TestApp;
     const post = (path: string, user?: string) => {
       const req = request(testApp.server).post(path);
@@ -233,10 +52,14 @@ describe.each(ADAPTERS)('on the %s adapter', (adapter) => {
     };
 
     beforeAll(async () => {
-      testApp = await createTestApp({ imports: [AppModule] }, adapter, (app) => {
-        app.useGlobalPipes(new ValidationPipe());
-        if (AppModule === UpstreamAdapterHookModule) withAdapterHook(app, adapter);
-      });
+      testApp = await createTestApp(
+        { imports: [fixtureModule({ signIn, mfa: mfaOptions, state })] },
+        adapter,
+        (app) => {
+          app.useGlobalPipes(new ValidationPipe());
+          if (signIn === 'adapter-hook') withAdapterHook(app, adapter);
+        },
+      );
     });
 
     afterAll(async () => {
@@ -249,9 +72,38 @@ describe.each(ADAPTERS)('on the %s adapter', (adapter) => {
       expect(response.body).toEqual({ code: expect.stringMatching(HEX_CODE) });
     });
 
-    it('answers 401 Unauthorized without a signed-in user', async () => {
+    it('answers 401 unauthorized without a signed-in user', async () => {
       const response = await post('/me/mfa/recovery-codes').expect(401);
-      expect(response.body).toEqual({ statusCode: 401, message: 'Unauthorized' });
+      expect(response.body).toEqual({
+        statusCode: 401,
+        error: 'unauthorized',
+        message: AUTHENTICATION_REQUIRED_MESSAGE,
+      });
+    });
+
+    it('refuses generate to a session that still owes the second factor, and lets it reset', async () => {
+      const user = newUser();
+      const { body } = await post('/me/mfa/recovery-codes', user).expect(201);
+      const refused = await post('/me/mfa/recovery-codes', user).set('x-mfa-pending', 'true');
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toBe('mfa_required');
+      await post('/me/mfa/reset', user)
+        .set('x-mfa-pending', 'true')
+        .send({ code: body.code })
+        .expect(200, { reset: true });
+      expect(usersWithMfa.has(user)).toBe(false);
+    });
+
+    it('redeems a code once: 200 with the remaining count, then 401 invalid_recovery_code', async () => {
+      const user = newUser();
+      const { body } = await post('/me/mfa/recovery-codes', user).expect(201);
+      await post('/me/mfa/recovery-codes/redeem', user)
+        .send({ code: body.code })
+        .expect(200, { remaining: 0 });
+      const reuse = await post('/me/mfa/recovery-codes/redeem', user)
+        .send({ code: body.code })
+        .expect(401);
+      expect(reuse.body.error).toBe('invalid_recovery_code');
     });
 
     it('resets MFA with a code, then refuses the same code with 401 invalid_recovery_code', async () => {
@@ -319,7 +171,7 @@ describe.each(ADAPTERS)('on the %s adapter', (adapter) => {
       await request(testApp.server)
         .get('/me')
         .set('x-user-id', 'erin')
-        .expect(200, { id: 'erin', role: 'member' });
+        .expect(200, { user: { id: 'erin', name: 'erin example' }, name: 'erin example' });
       await request(testApp.server)
         .get('/me/id')
         .set('x-user-id', 'erin')
@@ -343,7 +195,10 @@ describe.each(ADAPTERS)('on the %s adapter', (adapter) => {
     let testApp: TestApp;
 
     beforeAll(async () => {
-      testApp = await createTestApp({ imports: [UnavailableStoreModule] }, adapter);
+      testApp = await createTestApp(
+        { imports: [fixtureModule({ mfa: { store: new UnavailableStore() } })] },
+        adapter,
+      );
     });
 
     afterAll(async () => {
@@ -351,7 +206,10 @@ describe.each(ADAPTERS)('on the %s adapter', (adapter) => {
     });
 
     it('answers 503 store_unavailable without the cause', async () => {
-      const response = await request(testApp.server).post('/me/mfa/recovery-codes').expect(503);
+      const response = await request(testApp.server)
+        .post('/me/mfa/recovery-codes')
+        .set('x-user-id', 'dana')
+        .expect(503);
       expect(response.body).toEqual({
         statusCode: 503,
         error: 'store_unavailable',

@@ -193,7 +193,11 @@ describe.each(ADAPTERS)('createNestAuthClient against a real Nest app (%s)', (ad
   it('reports a request without a signed-in user as unauthorized', async () => {
     const anonymous = createNestAuthClient({ baseUrl, path: '/account/mfa/' });
     const error = await rejection(anonymous.generateRecoveryCode());
-    expect(error).toMatchObject({ status: 401, error: 'unauthorized', message: 'Unauthorized' });
+    expect(error).toMatchObject({
+      status: 401,
+      error: 'unauthorized',
+      message: 'Sign in to continue.',
+    });
   });
 
   it('sends headers from a function on every request, and the credentials mode', async () => {

@@ -4,16 +4,32 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { RecoveryCodeHasher } from '../src/codes/recovery-code.hasher.js';
-import { MfaModule, type MfaModuleOptions, type NestAuthRequest } from '../src/index.js';
+import {
+  Auth,
+  CurrentUser,
+  MfaModule,
+  MfaService,
+  type MfaModuleOptions,
+  type NestAuthRequest,
+} from '../src/index.js';
 import { RecordingStore } from '../src/store/testing/recording-store.js';
 import { ADAPTERS, createTestApp, FAST_HASHING, type AdapterName } from './utils/test-app.js';
 
 const WRONG_CODE = '00000000-0000-0000-0000';
 const TRUSTED = 'https://app.example.com';
 
-/** A route outside the library: what the platform does to a response on its own. */
+/** Routes outside the library: what the platform does on its own, and an app's own controller. */
 @Controller('control')
 class ControlController {
+  constructor(private readonly mfa: MfaService) {}
+
+  /** As on the product page, with a limit of one generation a minute for this call. */
+  @Auth()
+  @Post('generate')
+  generate(@CurrentUser('id') userId: string) {
+    return this.mfa.generateRecoveryCode(userId, { generationLimit: { max: 1, windowMs: 60_000 } });
+  }
+
   @Post()
   @HttpCode(200)
   echo() {
@@ -214,6 +230,14 @@ describe.each(ADAPTERS)('hardening of the ready-made routes (%s)', (adapter) => 
         .expect(200);
       expect(status.body.remaining).toBe(4);
     });
+  });
+
+  it('sends Retry-After with too_many_generations from an app’s own @Auth() controller too', async () => {
+    await http().post('/control/generate').set(user).expect(201);
+    const limited = await http().post('/control/generate').set(user).expect(429);
+    expect(limited.body).toMatchObject({ error: 'too_many_generations' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
   });
 
   describe('no fast hash of a code in a header', () => {

@@ -6,10 +6,15 @@ import {
   AsyncFactoryAppModule,
   UsersService,
 } from './async-config/app.module.js';
-import { MfaState, productPageModule } from './product-page/app.module.js';
+import { fixtureModule, MfaState } from './fixture/app.module.js';
 import { RecordingStore } from '../src/store/testing/recording-store.js';
 import { ADAPTERS, createTestApp, type AdapterName, type TestApp } from './utils/test-app.js';
-import { InMemoryRecoveryCodeStore, MfaService, type MfaModuleOptions } from '../src/index.js';
+import {
+  AUTHENTICATION_REQUIRED_MESSAGE,
+  InMemoryRecoveryCodeStore,
+  MfaService,
+  type MfaModuleOptions,
+} from '../src/index.js';
 
 const HEX_CODE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/;
 const alice = { 'x-user-id': 'alice' };
@@ -22,7 +27,7 @@ describe.each(ADAPTERS)('recovery codes over HTTP (%s)', (adapter: AdapterName) 
 
   async function productPage(options: MfaModuleOptions = {}, state = new MfaState()) {
     const app = await createTestApp(
-      { imports: [productPageModule(options, state)] },
+      { imports: [fixtureModule({ mfa: options, state })] },
       adapter,
       (a) => a.useGlobalPipes(new ValidationPipe()),
     );
@@ -47,7 +52,11 @@ describe.each(ADAPTERS)('recovery codes over HTTP (%s)', (adapter: AdapterName) 
     it('answers 401 without a signed-in user and creates nothing', async () => {
       const { server, mfa } = await productPage();
       const res = await request(server).post('/me/mfa/recovery-codes').expect(401);
-      expect(res.body).toMatchObject({ statusCode: 401, message: 'Unauthorized' });
+      expect(res.body).toEqual({
+        statusCode: 401,
+        error: 'unauthorized',
+        message: AUTHENTICATION_REQUIRED_MESSAGE,
+      });
       expect(await mfa.getRecoveryCodeStatus('alice')).toMatchObject({ remaining: 0 });
     });
 
@@ -268,7 +277,7 @@ describe.each(ADAPTERS)('recovery codes over HTTP (%s)', (adapter: AdapterName) 
       await request(app.server).post('/me/mfa/reset').set(alice).send({ code }).expect(200);
       expect(app.app.get(UsersService).mfaDisabledFor).toEqual(['alice']);
       const me = await request(app.server).get('/me').set(alice).expect(200);
-      expect(me.body.user).toEqual({ id: 'alice', name: 'alice upstream' });
+      expect(me.body.user).toEqual({ id: 'alice', name: 'alice example' });
       await request(app.server).get('/me').expect(401);
     });
 
@@ -296,7 +305,7 @@ describe('default argon2id parameters', () => {
   it('generate and reset work end to end, storing OWASP-baseline digests', async () => {
     const store = new RecordingStore();
     const app = await createTestApp(
-      { imports: [productPageModule({ store, hashing: undefined })] },
+      { imports: [fixtureModule({ mfa: { store, hashing: undefined } })] },
       'express',
     );
     try {

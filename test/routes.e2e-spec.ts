@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  ForbiddenException,
+  Injectable,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import request from 'supertest';
-import { InMemoryRecoveryCodeStore, MfaModule, type NestAuthRequest } from '../src/index.js';
-import { ADAPTERS, createTestApp, FAST_HASHING, type TestApp } from './utils/test-app.js';
+import {
+  AUTHENTICATION_REQUIRED_MESSAGE,
+  InMemoryRecoveryCodeStore,
+  type MfaRedeemedContext,
+  type MfaResetContext,
+  type NestAuthRequest,
+} from '../src/index.js';
+import { fixtureModule, session, userFromHeaders } from './fixture/app.module.js';
+import { ADAPTERS, createTestApp, type TestApp } from './utils/test-app.js';
 
 const HEX_CODE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/;
 const WRONG_CODE = '00000000-0000-0000-0000';
@@ -24,25 +37,23 @@ class SwitchableStore extends InMemoryRecoveryCodeStore {
 describe.each(ADAPTERS)('the ready-made routes (%s)', (adapter) => {
   let testApp: TestApp;
   let store: SwitchableStore;
-  const resets: string[] = [];
+  const resets: { userId: string; context?: MfaResetContext }[] = [];
   let sequence = 0;
-  let user: { 'x-user-id': string };
+  let user: Record<string, string>;
 
   beforeAll(async () => {
     store = new SwitchableStore();
     testApp = await createTestApp(
       {
         imports: [
-          MfaModule.forRoot({
+          fixtureModule({
             routes: true,
-            store,
-            hashing: FAST_HASHING,
-            maxAttempts: 2,
-            authenticate: (req: NestAuthRequest) => {
-              const id = req.headers['x-user-id'];
-              return typeof id === 'string' && id ? { id } : null;
+            controllers: false,
+            mfa: {
+              store,
+              maxAttempts: 2,
+              onMfaReset: (userId, context) => void resets.push({ userId, context }),
             },
-            onMfaReset: (userId) => void resets.push(userId),
           }),
         ],
       },
@@ -55,7 +66,7 @@ describe.each(ADAPTERS)('the ready-made routes (%s)', (adapter) => {
   });
 
   beforeEach(() => {
-    user = { 'x-user-id': `routes-${adapter}-${++sequence}` };
+    user = session(`routes-${adapter}-${++sequence}`);
     store.down = false;
   });
 
@@ -129,11 +140,13 @@ describe.each(ADAPTERS)('the ready-made routes (%s)', (adapter) => {
     expect(again.body).toMatchObject({ statusCode: 401, error: 'invalid_recovery_code' });
   });
 
-  it('POST reset answers 200 { reset: true } and calls onMfaReset once', async () => {
+  it('POST reset answers 200 { reset: true } and calls onMfaReset once, with the request', async () => {
     const code = await generate();
     const res = await http().post('/me/mfa/reset').set(user).send({ code }).expect(200);
     expect(res.body).toEqual({ reset: true });
-    expect(resets.filter((id) => id === user['x-user-id'])).toHaveLength(1);
+    const calls = resets.filter(({ userId }) => userId === user['x-user-id']);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.context?.request.headers['x-user-id']).toBe(user['x-user-id']);
     await http().post('/me/mfa/reset').set(user).send({ code }).expect(401);
   });
 
@@ -181,9 +194,13 @@ describe.each(ADAPTERS)('the ready-made routes (%s)', (adapter) => {
     ['delete', '/me/mfa/recovery-codes'],
     ['post', '/me/mfa/recovery-codes/redeem'],
     ['post', '/me/mfa/reset'],
-  ] as const)('%s %s answers 401 without a signed-in user', async (method, path) => {
+  ] as const)('%s %s answers 401 unauthorized without a signed-in user', async (method, path) => {
     const res = await http()[method](path).send({ code: WRONG_CODE }).expect(401);
-    expect(res.body).toEqual({ statusCode: 401, message: 'Unauthorized' });
+    expect(res.body).toEqual({
+      statusCode: 401,
+      error: 'unauthorized',
+      message: AUTHENTICATION_REQUIRED_MESSAGE,
+    });
   });
 });
 
@@ -192,10 +209,10 @@ describe('the ready-made routes under a custom path', () => {
     const testApp = await createTestApp(
       {
         imports: [
-          MfaModule.forRoot({
+          fixtureModule({
             routes: { path: 'account/2fa' },
-            hashing: FAST_HASHING,
-            authenticate: () => ({ id: 'carol' }),
+            controllers: false,
+            mfa: { authenticate: () => ({ id: 'carol' }) },
           }),
         ],
       },
@@ -208,5 +225,133 @@ describe('the ready-made routes under a custom path', () => {
     } finally {
       await testApp.close();
     }
+  });
+});
+
+/** A service of the importing app, which a guard class in `routes.guards` depends on. */
+@Injectable()
+class ApiKeys {
+  readonly valid = new Set(['key-1']);
+}
+
+/** A guard class with a dependency, resolved by the injector of the module that imports MfaModule. */
+@Injectable()
+class ApiKeyGuard implements CanActivate {
+  constructor(private readonly keys: ApiKeys) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const key = context.switchToHttp().getRequest<NestAuthRequest>().headers['x-api-key'];
+    return typeof key === 'string' && this.keys.valid.has(key);
+  }
+}
+
+describe.each(ADAPTERS)('the ready-made routes with hooks and guards (%s)', (adapter) => {
+  let testApp: TestApp;
+  let sequence = 0;
+  let user: Record<string, string>;
+  const order: string[] = [];
+  let onRedeemed: (context: MfaRedeemedContext) => unknown = () => undefined;
+
+  beforeAll(async () => {
+    const recordingGuard: CanActivate = {
+      canActivate: () => {
+        order.push('routes.guards');
+        return true;
+      },
+    };
+    const module = fixtureModule({
+      routes: {
+        guards: [recordingGuard, ApiKeyGuard],
+        onRedeemed: (context) => onRedeemed(context) as object,
+      },
+      controllers: false,
+      mfa: {
+        maxAttempts: 100,
+        authenticate: (request) => {
+          order.push('authenticate');
+          return userFromHeaders(request);
+        },
+      },
+    });
+    testApp = await createTestApp(
+      { imports: [{ ...module, providers: [...(module.providers ?? []), ApiKeys] }] },
+      adapter,
+    );
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  beforeEach(() => {
+    user = { ...session(`hooks-${adapter}-${++sequence}`), 'x-api-key': 'key-1' };
+    order.length = 0;
+    onRedeemed = () => undefined;
+  });
+
+  const http = () => request(testApp.server);
+  const generate = async () =>
+    (await http().post('/me/mfa/recovery-codes').set(user).expect(201)).body.code as string;
+  const redeem = (code: string) =>
+    http().post('/me/mfa/recovery-codes/redeem').set(user).send({ code });
+
+  it('runs routes.guards before @Auth(), and answers 403 when one refuses', async () => {
+    await http().get('/me/mfa/recovery-codes').set(user).expect(200);
+    expect(order).toEqual(['routes.guards', 'authenticate']);
+    order.length = 0;
+    const res = await http()
+      .get('/me/mfa/recovery-codes')
+      .set({ ...user, 'x-api-key': 'stolen' })
+      .expect(403);
+    expect(res.body).toMatchObject({ statusCode: 403 });
+    expect(order).toEqual(['routes.guards']);
+  });
+
+  it('merges the fields onRedeemed returns into the redeem response, after the code is spent', async () => {
+    const code = await generate();
+    await generate();
+    const seen: unknown[] = [];
+    onRedeemed = ({ user: redeemer, request: req, response, remaining }) => {
+      seen.push(redeemer.id, req.headers['x-user-id'], typeof response, remaining);
+      return { accessToken: `full-session-for-${redeemer.id}`, remaining: 99 };
+    };
+    const res = await redeem(code).expect(200);
+    expect(res.body).toEqual({
+      accessToken: `full-session-for-${user['x-user-id']}`,
+      remaining: 1,
+    });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(seen).toEqual([user['x-user-id'], user['x-user-id'], 'object', 1]);
+    await redeem(code).expect(401);
+  });
+
+  it('restores the code when onRedeemed throws, answering 500 without details', async () => {
+    const code = await generate();
+    onRedeemed = () => {
+      throw new Error('token service down');
+    };
+    const res = await redeem(code).expect(500);
+    expect(JSON.stringify(res.body)).not.toContain('token service down');
+    onRedeemed = () => undefined;
+    await redeem(code).expect(200, { remaining: 0 });
+  });
+
+  it('passes an HttpException from onRedeemed through, and restores the code', async () => {
+    const code = await generate();
+    onRedeemed = () => {
+      throw new ForbiddenException('account suspended');
+    };
+    const res = await redeem(code).expect(403);
+    expect(res.body.message).toBe('account suspended');
+    onRedeemed = () => ({});
+    await redeem(code).expect(200, { remaining: 0 });
+  });
+
+  it('restores the code when onRedeemed returns something that cannot be merged', async () => {
+    const code = await generate();
+    onRedeemed = () => 'a token';
+    await redeem(code).expect(500);
+    onRedeemed = () => undefined;
+    await redeem(code).expect(200, { remaining: 0 });
   });
 });

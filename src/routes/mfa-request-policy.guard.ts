@@ -3,7 +3,8 @@ import {
   CrossOriginRequestException,
   JsonBodyRequiredException,
 } from './mfa-request-policy.exceptions.js';
-import { MFA_ROUTES_POLICY, type ResolvedMfaRoutesPolicy } from './mfa-routes.policy.js';
+import { RESOLVED_MFA_OPTIONS } from '../mfa.internal-constants.js';
+import type { ResolvedMfaOptions } from '../mfa.options.js';
 
 /** @internal What the guard reads of an Express or Fastify request. */
 interface PolicyRequest {
@@ -32,7 +33,11 @@ const JSON_MEDIA_TYPE = /^application\/(?:json|[\w.!#$&^+-]+\+json)$/;
  */
 @Injectable()
 export class MfaRequestPolicyGuard implements CanActivate {
-  constructor(@Inject(MFA_ROUTES_POLICY) private readonly policy: ResolvedMfaRoutesPolicy) {}
+  private readonly trustedOrigins: ReadonlySet<string>;
+
+  constructor(@Inject(RESOLVED_MFA_OPTIONS) options: ResolvedMfaOptions) {
+    this.trustedOrigins = options.routes?.trustedOrigins ?? new Set();
+  }
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
@@ -45,7 +50,7 @@ export class MfaRequestPolicyGuard implements CanActivate {
 
   private isCrossOrigin(request: PolicyRequest): boolean {
     const origin = header(request, 'origin');
-    const trusted = origin !== undefined && this.policy.trustedOrigins.has(origin);
+    const trusted = origin !== undefined && this.trustedOrigins.has(origin);
     const site = header(request, 'sec-fetch-site')?.toLowerCase();
     if (site !== undefined) {
       return site !== 'same-origin' && site !== 'none' && !trusted;

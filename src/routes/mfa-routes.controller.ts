@@ -9,57 +9,75 @@ import {
   Inject,
   Post,
   Put,
+  Req,
+  Res,
+  SetMetadata,
+  UseGuards,
+  UseInterceptors,
   UsePipes,
   type Type,
 } from '@nestjs/common';
-import { Auth } from '../auth/auth.decorator.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
+import type { MfaAuthOptions } from '../auth/mfa-auth-options.interface.js';
+import type { NestAuthUser } from '../auth/nest-auth-user.interface.js';
+import { RetryAfterInterceptor } from '../auth/retry-after.interceptor.js';
 import { GenerateRecoveryCodesDto } from '../dto/generate-recovery-codes.dto.js';
 import { RedeemRecoveryCodeDto } from '../dto/redeem-recovery-code.dto.js';
 import { ResetMfaDto } from '../dto/reset-mfa.dto.js';
+import { MfaConfigurationError } from '../mfa.exceptions.js';
+import {
+  MFA_AUTH_OPTIONS_METADATA,
+  MFA_ROUTES_REAUTH_METADATA,
+  RESOLVED_MFA_OPTIONS,
+} from '../mfa.internal-constants.js';
+import type { NestAuthRequest } from '../mfa-module-options.interface.js';
+import { DEFAULT_MFA_ROUTES_PATH, type ResolvedMfaOptions } from '../mfa.options.js';
 import { MfaService } from '../mfa.service.js';
 import type { RecoveryCodeStatus } from '../store/recovery-code-store.interface.js';
-import { MfaValidationPipe } from './mfa-validation.pipe.js';
-import type { MfaRoutesPolicyOptions } from './mfa-routes-policy-options.interface.js';
+import { MfaRoutesGuard } from './mfa-routes.guard.js';
 import { MfaRoutesPolicy } from './mfa-routes-policy.decorator.js';
-import { MFA_ROUTES_POLICY, type ResolvedMfaRoutesPolicy } from './mfa-routes.policy.js';
+import { MfaValidationPipe } from './mfa-validation.pipe.js';
 
 /**
- * Options of the ready-made routes (`MfaModule.forRoot({ routes })`).
- * @publicApi
+ * What `@Auth()` requires, for `MfaRoutesGuard` to check; `reauth` also applies `routes.maxAuthAge`.
+ * The guard is the class's, so `routes.guards` run first and `authenticate` runs once.
  */
-export interface MfaRoutesOptions extends MfaRoutesPolicyOptions {
-  /** Path prefix of the routes. Default: `'me/mfa'`. */
-  path?: string;
+function RouteAuth(options: MfaAuthOptions, reauth = false): MethodDecorator {
+  return (target, key, descriptor) => {
+    SetMetadata(MFA_AUTH_OPTIONS_METADATA, options)(target, key, descriptor);
+    SetMetadata(MFA_ROUTES_REAUTH_METADATA, reauth)(target, key, descriptor);
+  };
 }
 
-/** @internal Default prefix of the ready-made routes. */
-export const DEFAULT_MFA_ROUTES_PATH = 'me/mfa';
-
 /**
- * @internal Builds the ready-made controller at `path`. Every route is behind `@Auth()`;
- * responses that carry codes send `Cache-Control: no-store`.
+ * @internal Builds the ready-made controller at `path`. Generate, status and revoke require a
+ * fully signed-in session (`@Auth()`); redeem and reset also accept one that still owes the
+ * second factor (`@Auth({ allowMfaPending: true })`), since that is what they are for.
+ * Responses that carry codes or their status send `Cache-Control: no-store`.
  */
 export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH): Type<unknown> {
   @Controller(path)
-  @Auth()
-  @MfaRoutesPolicy()
+  @UseGuards(MfaRoutesGuard)
+  @UseInterceptors(RetryAfterInterceptor)
   @UsePipes(MfaValidationPipe)
+  @MfaRoutesPolicy()
   class MfaRoutesController {
     constructor(
       readonly mfa: MfaService,
-      @Inject(MFA_ROUTES_POLICY) readonly policy: ResolvedMfaRoutesPolicy,
+      @Inject(RESOLVED_MFA_OPTIONS) private readonly options: ResolvedMfaOptions,
     ) {}
 
     @Post('recovery-codes')
+    @RouteAuth({}, true)
     @Header('Cache-Control', 'no-store')
     generate(@CurrentUser('id') userId: string): Promise<{ code: string }> {
       return this.mfa.generateRecoveryCode(userId, {
-        generationLimit: this.policy.generationLimit,
+        generationLimit: this.options.routes?.generationLimit,
       });
     }
 
     @Put('recovery-codes')
+    @RouteAuth({}, true)
     @HttpCode(HttpStatus.OK)
     @Header('Cache-Control', 'no-store')
     replace(
@@ -67,40 +85,68 @@ export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH
       @Body() body: GenerateRecoveryCodesDto,
     ): Promise<{ codes: string[] }> {
       return this.mfa.generateRecoveryCodes(userId, body.count, {
-        generationLimit: this.policy.generationLimit,
+        generationLimit: this.options.routes?.generationLimit,
       });
     }
 
     @Get('recovery-codes')
+    @RouteAuth({})
     @Header('Cache-Control', 'no-store')
     status(@CurrentUser('id') userId: string): Promise<RecoveryCodeStatus> {
       return this.mfa.getRecoveryCodeStatus(userId);
     }
 
     @Delete('recovery-codes')
+    @RouteAuth({}, true)
     @HttpCode(HttpStatus.NO_CONTENT)
     async revoke(@CurrentUser('id') userId: string): Promise<void> {
       await this.mfa.revokeRecoveryCodes(userId);
     }
 
     @Post('recovery-codes/redeem')
+    @RouteAuth({ allowMfaPending: true })
     @HttpCode(HttpStatus.OK)
-    redeem(
-      @CurrentUser('id') userId: string,
+    @Header('Cache-Control', 'no-store')
+    async redeem(
+      @CurrentUser() user: NestAuthUser,
       @Body() body: RedeemRecoveryCodeDto,
+      @Req() request: NestAuthRequest,
+      @Res({ passthrough: true }) response: unknown,
     ): Promise<{ remaining: number }> {
-      return this.mfa.redeemRecoveryCode(userId, body.code);
+      const hook = this.options.routes?.onRedeemed;
+      if (!hook) return this.mfa.redeemRecoveryCode(user.id, body.code);
+      let fields: object = {};
+      const { remaining } = await this.mfa.redeemRecoveryCode(user.id, body.code, {
+        onRedeemed: async ({ remaining }) => {
+          fields = responseFields(await hook({ user, request, response, remaining }));
+        },
+      });
+      // `remaining` last: the hook adds fields, it does not change the count.
+      return { ...fields, remaining };
     }
 
     @Post('reset')
+    @RouteAuth({ allowMfaPending: true })
     @HttpCode(HttpStatus.OK)
     async reset(
       @CurrentUser('id') userId: string,
       @Body() body: ResetMfaDto,
+      @Req() request: NestAuthRequest,
     ): Promise<{ reset: true }> {
-      await this.mfa.resetMfa(userId, body.code);
+      await this.mfa.resetMfa(userId, body.code, { request });
       return { reset: true };
     }
   }
   return MfaRoutesController;
+}
+
+// Checked inside the effect, so a hook that returns something unmergeable restores the code too.
+function responseFields(value: unknown): object {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new MfaConfigurationError(
+      '`routes.onRedeemed` must return an object of fields to add to the redeem response, or nothing.',
+    );
+  }
+  return value;
 }

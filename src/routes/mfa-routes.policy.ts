@@ -4,9 +4,6 @@ import { resolveGenerationLimit } from '../mfa-generation-limit.js';
 import type { MfaGenerationLimit } from '../mfa-generation-limit.interface.js';
 import type { MfaRoutesPolicyOptions } from './mfa-routes-policy-options.interface.js';
 
-/** @internal Token of the ready-made routes' resolved request policy. */
-export const MFA_ROUTES_POLICY = Symbol('MfaRoutesPolicy');
-
 /** @internal `MfaRoutesPolicyOptions` with defaults applied and checked. */
 export interface ResolvedMfaRoutesPolicy {
   /** Serialised origins (`URL#origin`), compared exactly. */
@@ -15,10 +12,11 @@ export interface ResolvedMfaRoutesPolicy {
   generationLimit: MfaGenerationLimit | false;
 }
 
-/** @internal Applies defaults and refuses nonsense at startup, naming the option to fix. */
-export function resolveMfaRoutesPolicy(
-  options: MfaRoutesPolicyOptions = {},
-): ResolvedMfaRoutesPolicy {
+/**
+ * @internal Applies the defaults of the routes' request policy and refuses nonsense at startup,
+ * naming the option to fix. Part of the resolved `routes` (`ResolvedMfaRoutesOptions`).
+ */
+export function resolveRoutesPolicy(options: MfaRoutesPolicyOptions = {}): ResolvedMfaRoutesPolicy {
   const origins = options.trustedOrigins ?? [];
   if (!Array.isArray(origins)) {
     throw new MfaConfigurationError(

@@ -5,13 +5,19 @@ import type {
   MfaTracerProvider,
 } from './mfa-telemetry-options.interface.js';
 
-/** @internal `telemetry` with defaults applied; `false` when off. */
+/**
+ * `telemetry` checked, with defaults applied; `false` when off.
+ * @publicApi
+ */
 export type ResolvedTelemetryOptions =
   | false
   | {
-      includeUserId: boolean;
-      tracerProvider?: MfaTracerProvider;
-      meterProvider?: MfaMeterProvider;
+      /** See `MfaTelemetryOptions.includeUserId`. */
+      readonly includeUserId: boolean;
+      /** See `MfaTelemetryOptions.tracerProvider`; `undefined`: the global one. */
+      readonly tracerProvider?: MfaTracerProvider;
+      /** See `MfaTelemetryOptions.meterProvider`; `undefined`: the global one. */
+      readonly meterProvider?: MfaMeterProvider;
     };
 
 /** @internal Applies the defaults of `telemetry` and checks it, naming the option to fix. */

@@ -1,9 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MfaModule, type MfaModuleOptions, type MfaOptionsFactory } from '../../src/index.js';
-import { ProductPageController } from '../product-page/app.module.js';
+import { FixtureController, UpstreamUserGuard } from '../fixture/app.module.js';
 import { FAST_HASHING } from '../utils/test-app.js';
-import { UpstreamUserGuard } from '../utils/upstream-user.guard.js';
 
 const upstreamAuth = { provide: APP_GUARD, useClass: UpstreamUserGuard };
 
@@ -34,7 +33,7 @@ export class UsersModule {}
       isGlobal: true,
     }),
   ],
-  controllers: [ProductPageController],
+  controllers: [FixtureController],
   providers: [upstreamAuth],
 })
 export class AsyncFactoryAppModule {}
@@ -56,7 +55,7 @@ export class MfaConfig implements MfaOptionsFactory {
 /** `forRootAsync` with `useClass`, not global. */
 @Module({
   imports: [UsersModule, MfaModule.forRootAsync({ imports: [UsersModule], useClass: MfaConfig })],
-  controllers: [ProductPageController],
+  controllers: [FixtureController],
   providers: [upstreamAuth],
 })
 export class AsyncClassAppModule {}

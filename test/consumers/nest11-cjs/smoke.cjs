@@ -21,16 +21,18 @@ async function smoke(adapter) {
   const app = await bootstrap(0, adapter);
   assert.equal(app.getHttpAdapter().getType(), adapter);
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const post = (path, { user, body } = {}) =>
+  const send = (method, path, { user, pending, body } = {}) =>
     fetch(base + path, {
-      method: 'POST',
+      method,
       headers: {
         // Fastify refuses an empty body that claims to be JSON, so only a body gets the header.
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(user ? { 'x-user-id': user } : {}),
+        ...(pending ? { 'x-mfa-pending': 'true' } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+  const post = (path, options) => send('POST', path, options);
   let passed = 0;
   const check = async (name, run) => {
     await run();
@@ -53,9 +55,21 @@ async function smoke(adapter) {
       assert.equal(response.status, 401);
       await response.arrayBuffer();
     });
-    await check('reset with the code disables MFA', async () => {
+    await check(
+      'generate answers 401 mfa_required to a session that owes the second factor',
+      async () => {
+        const response = await post('/me/mfa/recovery-codes', { user: 'alice', pending: true });
+        assert.equal(response.status, 401);
+        assert.equal((await response.json()).error, 'mfa_required');
+      },
+    );
+    await check('reset with the code disables MFA, also for a pending session', async () => {
       assert.equal(usersWithMfa.has('alice'), true);
-      const response = await post('/me/mfa/reset', { user: 'alice', body: { code } });
+      const response = await post('/me/mfa/reset', {
+        user: 'alice',
+        pending: true,
+        body: { code },
+      });
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { reset: true });
       assert.equal(usersWithMfa.has('alice'), false);
@@ -70,6 +84,28 @@ async function smoke(adapter) {
       assert.equal(response.status, 400);
       await response.arrayBuffer();
     });
+    await check(
+      'the ready-made routes answer without @nestjs/graphql or @nestjs/websockets',
+      async () => {
+        for (const name of ['@nestjs/graphql', '@nestjs/websockets']) {
+          assert.throws(() => require.resolve(name), { code: 'MODULE_NOT_FOUND' }, name);
+        }
+        const generated = await post('/account/mfa/recovery-codes', { user: 'erin' });
+        assert.equal(generated.status, 201);
+        const { code: routeCode } = await generated.json();
+        assert.match(routeCode, CODE);
+        const status = await send('GET', '/account/mfa/recovery-codes', { user: 'erin' });
+        assert.equal(status.status, 200);
+        assert.equal((await status.json()).remaining, 1);
+        const redeemed = await post('/account/mfa/recovery-codes/redeem', {
+          user: 'erin',
+          pending: true,
+          body: { code: routeCode },
+        });
+        assert.equal(redeemed.status, 200);
+        assert.deepEqual(await redeemed.json(), { remaining: 0 });
+      },
+    );
     await check(`wrong codes answer 401 up to maxAttempts (${MAX_ATTEMPTS})`, async () => {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const response = await post('/me/mfa/reset', {

@@ -11,11 +11,15 @@ import { usersWithMfa } from './users.js';
       onMfaReset: (userId) => {
         usersWithMfa.delete(userId);
       },
-      // A session stand-in: the `x-user-id` header names the signed-in user.
+      // A session stand-in: the `x-user-id` header names the signed-in user, and
+      // `x-mfa-pending: true` marks a session that has passed the password step only.
       authenticate: (request) => {
         const id = request.headers['x-user-id'];
-        return typeof id === 'string' ? { id } : null;
+        if (typeof id !== 'string') return null;
+        return { id, mfaPending: request.headers['x-mfa-pending'] === 'true' };
       },
+      // The ready-made routes too, beside the app's own controller.
+      routes: { path: 'account/mfa' },
     }),
   ],
   controllers: [MfaController],

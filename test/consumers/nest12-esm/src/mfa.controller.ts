@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { Auth, CurrentUser, MfaService, ResetMfaDto, type NestAuthUser } from '@nest-auth/mfa';
 
-// The product page's controller, verbatim, plus the README's reset endpoint.
+// The product page's controller, verbatim, plus the README's reset endpoint, which a session that
+// still owes the second factor may call.
 @Controller()
 export class MfaController {
   constructor(private readonly mfa: MfaService) {}
@@ -12,7 +13,7 @@ export class MfaController {
     return this.mfa.generateRecoveryCode(user.id);
   }
 
-  @Auth()
+  @Auth({ allowMfaPending: true })
   @Post('me/mfa/reset')
   @HttpCode(200)
   async reset(@CurrentUser() user: NestAuthUser, @Body() body: ResetMfaDto) {

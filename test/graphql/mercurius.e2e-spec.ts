@@ -1,0 +1,4 @@
+import { describeGraphqlContext } from './graphql-suite.js';
+
+// Mercurius on Fastify, through Nest's MercuriusDriver.
+describeGraphqlContext({ driver: 'mercurius', adapter: 'fastify' });
