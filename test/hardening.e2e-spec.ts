@@ -182,6 +182,17 @@ describe.each(ADAPTERS)('hardening of the ready-made routes (%s)', (adapter) => 
           .expect(403);
         expect(res.body).toMatchObject({ statusCode: 403, error: 'cross_origin_request' });
       }
+      // Checked before authentication: no session lookup for a forged request.
+      const anonymous = await http()
+        .post('/me/mfa/recovery-codes')
+        .set('sec-fetch-site', 'cross-site')
+        .expect(403);
+      expect(anonymous.body.error).toBe('cross_origin_request');
+      await http()
+        .post('/me/mfa/reset')
+        .set('content-type', 'text/plain')
+        .send('{"code":"x"}')
+        .expect(415);
       await http()
         .delete('/me/mfa/recovery-codes')
         .set(user)

@@ -65,6 +65,8 @@ async function withBuiltIn() {
 
     const set = await call('PUT', 'recovery-codes', { count: 3 });
     assert.equal(set.status, 200);
+    assert.equal(set.headers.get('etag'), null);
+    assert.equal(set.headers.get('cache-control'), 'no-store');
     const { codes } = await set.json();
     assert.equal(codes.length, 3);
 
