@@ -10,6 +10,7 @@ import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem, type } 
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAttemptSuite } from './suites/attempt.mjs';
+import { runBackendsSuite } from './suites/backends.mjs';
 import { runFairnessSuite } from './suites/fairness.mjs';
 import { runGenerateSuite } from './suites/generate.mjs';
 import { runHttpSuite } from './suites/http.mjs';
@@ -44,6 +45,7 @@ const PLANS = {
     },
     store: { memoryRounds: 2000, postgresRounds: 300 },
     fairness: { rounds: 6, unloadedPerRound: 20 },
+    backends: { rounds: 40 },
   },
   quick: {
     hashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
@@ -53,6 +55,7 @@ const PLANS = {
     http: { duration: 1, floodDuration: 1, floods: [{}] },
     store: { memoryRounds: 100, postgresRounds: 20 },
     fairness: { rounds: 2, unloadedPerRound: 5 },
+    backends: { rounds: 4 },
   },
 };
 
@@ -158,11 +161,23 @@ try {
     '6. a generation flood against a bystander’s redemptions (HTTP)',
     () => runFairnessSuite({ hashing, ...plan.fairness }),
   );
+  const backends = await step('7. argon2: Node’s crypto.argon2 vs the addon', () =>
+    runBackendsSuite({ hashing, ...plan.backends }),
+  );
   await runCleanup();
 
   meta.durationMs = performance.now() - started;
   meta.machine.loadAverageAtEnd = loadavg();
-  const results = { meta, attempt, redeem, generate, http, fairness, stores: { memory, postgres } };
+  const results = {
+    meta,
+    attempt,
+    redeem,
+    generate,
+    http,
+    fairness,
+    backends,
+    stores: { memory, postgres },
+  };
   results.targets = checkTargets(results, { check: !quick });
 
   mkdirSync(dirname(files.results), { recursive: true });

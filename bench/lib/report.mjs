@@ -148,6 +148,22 @@ export function consoleTable(results) {
       ]);
     }
   }
+  if (results.backends && !results.backends.skipped) {
+    const b = results.backends;
+    for (const [op, r] of [
+      ['hash', b.hash],
+      ['verify', b.verify],
+    ]) {
+      rows.push([
+        `argon2 ${b.node}`,
+        `${op}: crypto.argon2 / addon`,
+        `${ms(r.builtIn.median)} ms`,
+        `${ms(r.addon.median)} ms`,
+        x(r.ratio.median),
+        x(r.ratio.p95),
+      ]);
+    }
+  }
   for (const [store, ops] of storeColumns(results)) {
     for (const [op, s] of Object.entries(ops)) {
       rows.push([`store ${store}`, op, us(s.median), us(s.p95), '', '']);
@@ -336,6 +352,7 @@ export function markdown(results, { chartFile }) {
   );
 
   if (results.fairness) out.push(...fairnessSection(results.fairness));
+  if (results.backends) out.push(...backendsSection(results.backends, meta.hashing));
 
   out.push(
     '## Reproduce',
@@ -348,6 +365,33 @@ export function markdown(results, { chartFile }) {
     'The full run exits non-zero when a target does not hold. CPU contention from other processes makes argon2 noisy; the interleaving keeps the ratios fair, but run it on an otherwise idle machine for absolute numbers. `bench/results.json` holds every number of this page.',
   );
   return `${out.join('\n\n')}\n`;
+}
+
+/** Section 7: the built-in argon2 against the addon, interleaved in one process. */
+function backendsSection(b, h) {
+  if (b.skipped) {
+    return ['## 7. argon2: Node’s `crypto.argon2` and the addon', `Skipped: ${b.skipped}.`];
+  }
+  const row = (name, s, ratio) => [
+    name,
+    s.n,
+    `${ms(s.median)} ms`,
+    `${ms(s.p95)} ms`,
+    ratio ? x(ratio.median) : '1.00×',
+  ];
+  return [
+    '## 7. argon2: Node’s `crypto.argon2` and the addon',
+    `The library hashes with Node’s built-in \`crypto.argon2\` on Node 24.7 and later, and with the \`argon2\` addon before. Both at m=${h.memoryCost} KiB, t=${h.timeCost}, p=${h.parallelism}, one operation at a time, interleaved in one ${b.node} process (on an older bench Node, a child process of the newest Node 24). The digests are the same PHC strings either way (\`test/argon2-backends.e2e-spec.ts\`).`,
+    table(
+      ['operation', 'samples', 'median', 'p95', 'median / addon'],
+      [
+        row('hash, `crypto.argon2` (the library’s backend)', b.hash.builtIn, b.hash.ratio),
+        row('hash, `argon2` addon', b.hash.addon),
+        row('verify, `crypto.argon2` (the library’s backend)', b.verify.builtIn, b.verify.ratio),
+        row('verify, `argon2` addon', b.verify.addon),
+      ],
+    ),
+  ];
 }
 
 /** Section 6: the issue's flood, a bystander's redemptions with and without it, side by side. */
@@ -434,7 +478,7 @@ function floodFinding(results) {
     );
   }
   items.push(
-    '**Throughput and p99 under the flood** are those of a queue: 200 waiting requests drain at the hashing rate of the cores, so a request waits about 200 / (requests per second). The flood is there to measure memory.',
+    '**Throughput and p99 under the flood** are those of a queue: waiting requests drain at the hashing rate of the cores, so a request waits about (requests waiting) / (requests per second). Guesses beyond `hashing.maxQueue` (about 2 s of work by default) are answered at once with 503 `overloaded` and `Retry-After` instead of joining the queue. The flood is there to measure memory.',
   );
   return items.map((item) => `- ${item}`).join('\n');
 }
