@@ -26,10 +26,11 @@ export interface RecoveryCodeHashingOptions {
    */
   maxConcurrency?: number;
   /**
-   * argon2 operations that may wait for a slot. New work beyond it is refused at once with 503
-   * `overloaded` and `Retry-After` (`MfaOverloadedException`), before any attempt or generation is
-   * counted, rather than queued without bound; a set is admitted or refused as a whole. At least
-   * `maxActiveCodes`, so the largest set fits. Default: about 2 s of work at the measured hash
+   * argon2 operations that may wait ahead of a new one: a verification counts the waiting
+   * verifications (it goes first), a generation everything waiting. New work beyond it is refused
+   * at once with 503 `overloaded` and `Retry-After` (`MfaOverloadedException`), before any attempt
+   * or generation is counted, rather than queued without bound; a set is admitted or refused as a
+   * whole. At least `maxActiveCodes`, so the largest set fits. Default: about 2 s of work at the measured hash
    * time, `max(maxActiveCodes, round(2000 ms × maxConcurrency / average argon2 time))`, following
    * the average of recent operations (the first is timed at startup): about 200 at the OWASP
    * parameters on 2 cores. See docs/hardening.md.

@@ -61,7 +61,11 @@ describe('MfaService hashing under load', () => {
     const { mfa, store } = await setup({
       hashing: { ...FAST, maxConcurrency: 1, maxQueue: 10 },
     });
-    const set = mfa.generateRecoveryCodes('alice', 10);
+    const { codes } = await mfa.generateRecoveryCodes('alice', 10);
+    // Ten users' checks fill the verification lane; the eleventh is refused at once.
+    const checks = Array.from({ length: 10 }, (_, i) =>
+      mfa.redeemRecoveryCode(`user-${i}`, 'a1b2c3d4-e5f6-7890-abcd').catch((e: unknown) => e),
+    );
     const refused = await mfa.redeemRecoveryCode('bob', 'a1b2c3d4-e5f6-7890-abcd').catch((e) => e);
     expect(refused).toBeInstanceOf(MfaOverloadedException);
     expect((refused as MfaOverloadedException).getStatus()).toBe(503);
@@ -71,10 +75,23 @@ describe('MfaService hashing under load', () => {
     });
     expect((refused as MfaOverloadedException).retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(store.reserved.get('bob')).toBeUndefined();
+    await Promise.all(checks);
 
-    const { codes } = await set;
     // Drained: the next redemption is admitted and works.
     await expect(mfa.redeemRecoveryCode('alice', codes[0]!)).resolves.toEqual({ remaining: 9 });
+  });
+
+  it('never refuses a redemption because of another user’s generation', async () => {
+    const { mfa } = await setup({ hashing: { ...FAST, maxConcurrency: 1, maxQueue: 10 } });
+    const { codes } = await mfa.generateRecoveryCodes('bystander', 2);
+    const flood = mfa.generateRecoveryCodes('flooder', 10);
+    await expect(mfa.generateRecoveryCodes('carol', 10)).rejects.toBeInstanceOf(
+      MfaOverloadedException,
+    );
+    await expect(mfa.redeemRecoveryCode('bystander', codes[0]!)).resolves.toEqual({
+      remaining: 1,
+    });
+    await flood;
   });
 
   it('admits or refuses a set as a whole, leaving the refused user’s codes as they were', async () => {

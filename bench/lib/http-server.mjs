@@ -82,6 +82,10 @@ Reflect.decorate(
 const app = await NestFactory.create(BenchHttpModule, { logger: false });
 await app.listen(0, '127.0.0.1');
 const server = app.getHttpServer();
+// Longer than any pause of the bench client between requests: Node's default of 5 s lets the
+// server close an idle keep-alive connection just as fetch reuses it ('other side closed').
+server.keepAliveTimeout = 120_000;
+server.headersTimeout = 125_000;
 
 let inflight = 0;
 server.on('request', (_request, response) => {

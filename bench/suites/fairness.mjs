@@ -17,9 +17,6 @@ export async function runFairnessSuite({ hashing, rounds, unloadedPerRound }) {
     fetch(`${base}/${path}`, {
       method,
       headers: {
-        // A fresh connection each time: no race with the server closing an idle keep-alive one,
-        // and the same cost in both phases.
-        connection: 'close',
         'x-user': user,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
@@ -62,11 +59,15 @@ export async function runFairnessSuite({ hashing, rounds, unloadedPerRound }) {
       let pending = FLOOD;
       const started = performance.now();
       const flood = Array.from({ length: FLOOD }, () =>
-        call(`flooder-${round}`, 'PUT', 'recovery-codes', { count: SET }).then(async (res) => {
-          floodStatuses[res.status] = (floodStatuses[res.status] ?? 0) + 1;
-          await res.arrayBuffer();
-          pending--;
-        }),
+        call(`flooder-${round}`, 'PUT', 'recovery-codes', { count: SET })
+          .then(async (res) => {
+            floodStatuses[res.status] = (floodStatuses[res.status] ?? 0) + 1;
+            await res.arrayBuffer();
+          })
+          .catch(() => {
+            floodStatuses.error = (floodStatuses.error ?? 0) + 1;
+          })
+          .finally(() => pending--),
       );
       // Redeem one code after another for as long as the flood lasts.
       while (pending > 0) loaded.push(await redeem());

@@ -106,24 +106,61 @@ describe('HashScheduler', () => {
   it('refuses work beyond maxQueue at once, admitting none of a set, and says how long to wait', async () => {
     const s = scheduler(1, 10);
     const first = s.reserve('generate', 'alice', 8);
-    expect(() => s.reserve('generate', 'bob', 3)).toThrow(HashQueueFullError);
     const refusal = (() => {
       try {
-        s.reserve('verify', 'carol', 3);
+        s.reserve('generate', 'bob', 3);
       } catch (error) {
         return error as HashQueueFullError;
       }
       throw new Error('expected a refusal');
     })();
+    expect(refusal).toBeInstanceOf(HashQueueFullError);
     // 8 waiting at the assumed 20 ms, one slot.
     expect(refusal.retryAfterMs).toBe(160);
     expect(s.waiting).toBe(8);
-    const second = s.reserve('verify', 'carol', 2);
+    const second = s.reserve('generate', 'bob', 2);
     expect(s.waiting).toBe(10);
     first.release();
     second.release();
     expect(s.waiting).toBe(0);
     expect(() => s.reserve('generate', 'bob', 10).release()).not.toThrow();
+  });
+
+  it('counts only the work ahead: a generation flood never gets a verification refused', async () => {
+    const s = scheduler(1, 10);
+    const flood = s.reserve('generate', 'flooder', 10);
+    expect(() => s.reserve('generate', 'carol', 1)).toThrow(HashQueueFullError);
+    // Verifications go first, so the queued generation is not ahead of them.
+    const checks = s.reserve('verify', 'bystander', 10);
+    expect(s.waiting).toBe(20);
+    expect(() => s.reserve('verify', 'dave', 1)).toThrow(HashQueueFullError);
+    checks.release();
+    flood.release();
+    // And a full verification lane refuses generation: it would wait behind all of it.
+    const guesses = s.reserve('verify', 'mallory', 10);
+    expect(() => s.reserve('generate', 'carol', 1)).toThrow(HashQueueFullError);
+    guesses.release();
+  });
+
+  it('counts one user’s waiting verifications only up to maxVerificationsPerUser', async () => {
+    const s = new HashScheduler({
+      concurrency: 1,
+      maxQueue: 10,
+      queueBudgetMs: 2000,
+      minQueue: 1,
+      assumedOperationMs: 20,
+      maxVerificationsPerUser: 3,
+    });
+    // A burst of 50 guesses from one account is admitted (the attempt store refuses all but a few
+    // right after), and takes only 3 of the 10 places from everyone else.
+    const burst = s.reserve('verify', 'mallory', 50);
+    const others = Array.from({ length: 7 }, (_, i) => s.reserve('verify', `user-${i}`, 1));
+    expect(s.waiting).toBe(57);
+    expect(() => s.reserve('verify', 'bob', 1)).toThrow(HashQueueFullError);
+    burst.release();
+    expect(() => s.reserve('verify', 'bob', 3).release()).not.toThrow();
+    for (const ticket of others) ticket.release();
+    expect(s.waiting).toBe(0);
   });
 
   it('derives maxQueue from the measured operation time when none is set', async () => {

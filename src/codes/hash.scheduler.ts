@@ -15,12 +15,17 @@ export interface HashSchedulerLimits {
   minQueue: number;
   /** Assumed time of one operation until one has been measured. */
   assumedOperationMs: number;
+  /**
+   * Waiting verifications of one user that count against the cap (`maxAttempts`: the attempt
+   * store lets no more reach a hash in a window). Default: all of them.
+   */
+  maxVerificationsPerUser?: number;
 }
 
-/** @internal Thrown by `reserve()` when the backlog is full. */
+/** @internal Thrown by `reserve()` when the work ahead is at the cap. */
 export class HashQueueFullError extends Error {
   constructor(
-    /** How long the current backlog takes to drain, at the measured operation time. */
+    /** How long the work ahead takes to drain, at the measured operation time. */
     readonly retryAfterMs: number,
   ) {
     super('argon2 backlog is full');
@@ -55,7 +60,7 @@ export class HashTicket {
       this.unused--;
     } else {
       try {
-        this.scheduler.admit(1);
+        this.scheduler.admit(this.lane, this.key, 1);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -67,7 +72,7 @@ export class HashTicket {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.scheduler.giveBack(this.unused);
+    this.scheduler.giveBack(this.lane, this.key, this.unused);
     this.unused = 0;
   }
 }
@@ -92,15 +97,26 @@ interface Waiter {
  * - **Round-robin per user within a lane.** Each user has a first-in, first-out queue; slots go to
  *   the users of a lane in turn. One user's 300 hashes delay another user's set by at most one
  *   operation per turn, not by the whole flood.
- * - **A bounded backlog.** Operations admitted but not yet running are counted, and admission
- *   beyond the cap fails at once (`HashQueueFullError`), so nothing queues without bound. The
- *   default cap is about `queueBudgetMs` of work at the measured operation time (an average of
- *   recent operations), so it follows the real cost of the parameters on this machine.
+ * - **A bounded backlog, counted as the work ahead.** An operation is admitted only if the work
+ *   that would run before it is under the cap: for a verification, the waiting verifications (it
+ *   goes ahead of every generation); for a generation, everything waiting. So a generation flood
+ *   can never get a verification refused, while a verification flood does refuse new generation.
+ *   Beyond the cap admission fails at once (`HashQueueFullError`): nothing queues without bound
+ *   (at most twice the cap in all). A user's waiting verifications count only up to
+ *   `maxVerificationsPerUser`: the attempt store refuses the rest before they hash, so one
+ *   account's burst of guesses cannot fill the verification lane for everyone. The default cap is
+ *   about `queueBudgetMs` of work at the measured operation
+ *   time (the median of recent operations), so it follows the real cost of the parameters on this
+ *   machine.
  */
 export class HashScheduler {
   private running = 0;
-  /** Admitted and not started: reserved by tickets, or waiting in a lane. */
-  private backlog = 0;
+  /** Admitted and not started (reserved by tickets, or waiting in a lane), per lane. */
+  private readonly backlog: Record<HashLane, number> = { verify: 0, generate: 0 };
+  /** The same, as counted against the cap: a user's verifications up to the per-user cap. */
+  private readonly ahead: Record<HashLane, number> = { verify: 0, generate: 0 };
+  /** Admitted and not started verifications, per user. */
+  private readonly verificationsOf = new Map<string, number>();
   private averageMs: number | undefined;
   private readonly samples: number[] = [];
   private sampleCount = 0;
@@ -116,7 +132,7 @@ export class HashScheduler {
     return this.limits.concurrency;
   }
 
-  /** The cap on waiting operations now: fixed, or derived from the measured operation time. */
+  /** The cap on the work ahead of a new operation: fixed, or derived from the measured time. */
   get maxQueue(): number {
     if (this.limits.maxQueue !== undefined) return this.limits.maxQueue;
     const perOperation = this.averageMs ?? this.limits.assumedOperationMs;
@@ -129,34 +145,37 @@ export class HashScheduler {
     return this.averageMs;
   }
 
-  /** Operations admitted and not yet running. */
+  /** Operations admitted and not yet running, in both lanes. */
   get waiting(): number {
-    return this.backlog;
+    return this.backlog.verify + this.backlog.generate;
   }
 
   /**
    * Admits `count` operations of `key` in `lane`, or throws `HashQueueFullError` admitting none.
    */
   reserve(lane: HashLane, key: string, count: number): HashTicket {
-    this.admit(count);
+    this.admit(lane, key, count);
     return new HashTicket(this, lane, key, count);
   }
 
   /** @internal Counts `count` more operations into the backlog, or refuses them all. */
-  admit(count: number): void {
-    if (this.backlog + count > this.maxQueue) {
+  admit(lane: HashLane, key: string, count: number): void {
+    const added = lane === 'verify' ? this.countedVerifications(key, count) : count;
+    // A verification goes ahead of every generation: only verifications are ahead of it.
+    const ahead = lane === 'verify' ? this.ahead.verify : this.ahead.verify + this.ahead.generate;
+    if (added > 0 && ahead + added > this.maxQueue) {
       const perOperation = this.averageMs ?? this.limits.assumedOperationMs;
-      // The backlog drains `concurrency` operations per operation time.
+      // The work ahead drains `concurrency` operations per operation time.
       throw new HashQueueFullError(
-        Math.ceil(((this.backlog + this.running) * perOperation) / this.concurrency),
+        Math.ceil(((ahead + this.running) * perOperation) / this.concurrency),
       );
     }
-    this.backlog += count;
+    this.enter(lane, key, count);
   }
 
   /** @internal Returns reserved operations that will not run. */
-  giveBack(count: number): void {
-    this.backlog -= count;
+  giveBack(lane: HashLane, key: string, count: number): void {
+    this.leave(lane, key, count);
   }
 
   /**
@@ -166,7 +185,7 @@ export class HashScheduler {
   enqueue<T>(lane: HashLane, key: string, task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const start = (): void => {
-        this.backlog--;
+        this.leave(lane, key, 1);
         const started = performance.now();
         let settled: Promise<T>;
         try {
@@ -194,6 +213,49 @@ export class HashScheduler {
       if (queue) queue.push({ start });
       else queues.set(key, [{ start }]);
     });
+  }
+
+  /**
+   * How much `count` more verifications of `key` add to the work ahead: a user's verifications
+   * count up to `maxVerificationsPerUser`, since the attempt store lets no more reach a hash (the
+   * rest are refused with 429 right after admission). So one account's burst of guesses cannot
+   * fill the verification lane for everyone, and is not refused here either.
+   */
+  private countedVerifications(key: string, count: number): number {
+    const own = this.verificationsOf.get(key) ?? 0;
+    const cap = this.capOf(key);
+    return Math.min(own + count, cap) - Math.min(own, cap);
+  }
+
+  /** Work of no user (the dummy digest, direct calls) has no per-user cap. */
+  private capOf(key: string): number {
+    return key === '' ? Infinity : (this.limits.maxVerificationsPerUser ?? Infinity);
+  }
+
+  /** Operations start counting as waiting: admitted. */
+  private enter(lane: HashLane, key: string, count: number): void {
+    this.backlog[lane] += count;
+    if (lane === 'generate') {
+      this.ahead.generate += count;
+      return;
+    }
+    this.ahead.verify += this.countedVerifications(key, count);
+    this.verificationsOf.set(key, (this.verificationsOf.get(key) ?? 0) + count);
+  }
+
+  /** Operations stop counting as waiting: started, or given back. */
+  private leave(lane: HashLane, key: string, count: number): void {
+    if (count === 0) return;
+    this.backlog[lane] -= count;
+    if (lane === 'generate') {
+      this.ahead.generate -= count;
+      return;
+    }
+    const own = this.verificationsOf.get(key) ?? 0;
+    const cap = this.capOf(key);
+    this.ahead.verify -= Math.min(own, cap) - Math.min(own - count, cap);
+    if (own > count) this.verificationsOf.set(key, own - count);
+    else this.verificationsOf.delete(key);
   }
 
   /** Hands the finished operation's slot straight to the next waiter, so the count never dips. */

@@ -45,6 +45,7 @@ export class RecoveryCodeHasher implements OnModuleInit {
       queueBudgetMs: HASH_QUEUE_BUDGET_MS,
       minQueue: options.maxActiveCodes,
       assumedOperationMs: ASSUMED_HASH_MS,
+      maxVerificationsPerUser: options.maxAttempts,
     });
   }
 
