@@ -248,6 +248,8 @@ describe('MfaModule', () => {
       guards: [],
       maxAuthAge: 2000,
       onRedeemed,
+      trustedOrigins: new Set(),
+      generationLimit: { max: 30, windowMs: 600_000 },
     });
     await moduleRef.close();
   });
