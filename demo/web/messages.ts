@@ -33,6 +33,14 @@ export function describeError(error: unknown): string {
       return error.retryAfter === null
         ? 'Too many wrong codes in a row: recovery codes are locked until support unlocks them or you generate a new set.'
         : `Too many wrong codes. For your safety, recovery codes are locked for ${duration(error.retryAfter)}.`;
+    case 'too_many_generations':
+      return `You have generated codes many times in a short while. Try again in ${duration(error.retryAfter ?? 60)}.`;
+    case 'overloaded':
+      return 'The server is busy right now. Try again in a few seconds.';
+    case 'cross_origin_request':
+    case 'unsupported_media_type':
+    case 'unexpected_redirect':
+      return 'The page and the server do not agree on how to talk. Reload the page and try again.';
     case 'bad_request':
       return "That doesn't look like a recovery code. Type it as it was shown, for example a1b2c3d4-e5f6-7890-abcd.";
     case 'mfa_required':

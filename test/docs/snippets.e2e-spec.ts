@@ -15,8 +15,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the snippets live in the program. Never written to disk. */
 const VIRTUAL = join(ROOT, '.snippets');
 const README_LIMIT = 12 * 1024;
-/** Pages other issues are writing; the index may link them before they exist. */
-const PAGES_IN_PROGRESS = ['docs/hardening.md', 'docs/telemetry.md'];
 
 const PRELUDE = `
 import type { ReactElement } from 'react';
@@ -291,14 +289,14 @@ describe('README.md as a front page', () => {
 });
 
 describe('links between the pages', () => {
-  it.each(pages())('%s links only to files that exist (or are being written)', (page) => {
+  it.each(pages())('%s links only to files that exist', (page) => {
     const text = readFileSync(join(ROOT, page), 'utf8');
     const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
       .map((match) => match[1] ?? '')
       .filter((target) => !/^[a-z]+:/.test(target));
     const dead = targets
       .map((target) => relative(ROOT, resolve(dirname(join(ROOT, page)), target)))
-      .filter((path) => !existsSync(join(ROOT, path)) && !PAGES_IN_PROGRESS.includes(path));
+      .filter((path) => !existsSync(join(ROOT, path)));
     expect(dead).toEqual([]);
   });
 
