@@ -279,6 +279,7 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
    * @example
    * await mfa.unlockRecoveryCodes(userId); // after support has verified the user
    */
+  @Traced('unlock_recovery_codes')
   async unlockRecoveryCodes(userId: string): Promise<void> {
     requireUserId(userId);
     await this.guard('resetAttempts', () => this.attempts.resetAttempts(userId));
@@ -400,7 +401,7 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Creates one code under the current pepper key and adds it; returns its display form. `ticket`
-   * is the hashing slot a caller reserved (generation); a replacement reserves its own.
+   * is the hashing place the caller reserved for the user.
    */
   private async issueOne(userId: string, ticket?: HashTicket): Promise<string> {
     for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
@@ -427,7 +428,13 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
    */
   private async replace(userId: string, purpose: 'redeem' | 'reset'): Promise<string | null> {
     try {
-      return await this.issueOne(userId);
+      // The user's own place in the generation lane, as for any code of theirs.
+      const ticket = this.hasher.reserve('generate', userId);
+      try {
+        return await this.issueOne(userId, ticket);
+      } finally {
+        ticket.release();
+      }
     } catch (error) {
       this.logger.error(
         `Could not issue the replacement recovery code of user ${userId} after a ${purpose}; the used code stays used: ${describe(error)}`,
@@ -507,11 +514,14 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
       }
       // A valid code whose effect failed: not a failure in a row, but the window keeps the
       // attempt, so failing hooks can neither forgive guesses nor lock the user out.
-      await this.attempts.releaseFailure(userId).catch((releaseError: unknown) => {
-        this.logger.warn(
-          `Could not uncount the failure of user ${userId} after ${hook} failed: ${describe(releaseError)}`,
-        );
-      });
+      await this.telemetry
+        .store('releaseFailure', () => this.attempts.releaseFailure(userId))
+        .catch((releaseError: unknown) => {
+          this.telemetry.storeFault('releaseFailure');
+          this.logger.warn(
+            `Could not uncount the failure of user ${userId} after ${hook} failed: ${describe(releaseError)}`,
+          );
+        });
       throw error;
     }
   }

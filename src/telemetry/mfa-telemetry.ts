@@ -18,7 +18,8 @@ export type MfaOperation =
   | 'redeem_recovery_code'
   | 'reset_mfa'
   | 'get_recovery_code_status'
-  | 'revoke_recovery_codes';
+  | 'revoke_recovery_codes'
+  | 'unlock_recovery_codes';
 
 /** @internal Attributes a service call adds to its span as it learns them. Never a code. */
 export interface MfaSpanAttributes {
