@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import { builtinModules } from 'node:module';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -33,6 +34,9 @@ export default tseslint.config(
       ],
     },
   },
+  // The client and the React hooks run in browsers: no Node built-ins, no Nest, and nothing from
+  // the server side of the package. tsconfig.browser.json compiles them with DOM types only.
+  ...browserBoundary(['src/client', 'src/react']),
   {
     // Tools load their config from a default export.
     files: ['*.config.{js,ts,mjs}', '**/vite.config.ts', 'test/consumers/*/jest.config.ts'],
@@ -48,3 +52,43 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );
+
+/**
+ * `no-restricted-imports` for code that runs in browsers. A relative import that climbs out of
+ * its folder to `src/` (one `../` more than the file is deep) may only go into `src/client/`; one
+ * config block per depth, because the rule matches import strings, not resolved paths.
+ * @param {string[]} folders
+ */
+function browserBoundary(folders) {
+  const why = 'src/client and src/react run in browsers';
+  return [1, 2, 3].map((depth) => ({
+    files: folders.map((folder) => `${folder}/${'*/'.repeat(depth - 1)}*.{ts,tsx}`),
+    ignores: ['**/*.spec.ts', '**/*.spec.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules.map((name) => ({ name, message: `${why}: no Node built-ins.` })),
+          patterns: [
+            { group: ['node:*'], message: `${why}: no Node built-ins.` },
+            {
+              group: [
+                '@nestjs/*',
+                'reflect-metadata',
+                'rxjs',
+                'rxjs/*',
+                'argon2',
+                'class-validator',
+              ],
+              message: `${why}: no Nest or server packages.`,
+            },
+            {
+              regex: `^(\\.\\./){${depth}}(?!client/)`,
+              message: `${why}: of the package, import only from src/client.`,
+            },
+          ],
+        },
+      ],
+    },
+  }));
+}

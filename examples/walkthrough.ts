@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const status = await call('GET', '/me/mfa/recovery-codes');
   console.log(`   GET /me/mfa/recovery-codes ${status.status} ->`, status.body);
 
-  step(3, 'Redeem: POST /me/mfa/reset with the code, typed in upper case with spaces');
+  step(3, 'Reset MFA: POST /me/mfa/reset with the code, typed in upper case with spaces');
   const typed = code.toUpperCase().replace(/-/g, ' ');
   const reset = await call('POST', '/me/mfa/reset', { code: typed });
   console.log(`   ${reset.status} ->`, reset.body);

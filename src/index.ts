@@ -33,6 +33,7 @@ export {
   DEFAULT_LOW_CODES_THRESHOLD,
   DEFAULT_MAX_ACTIVE_CODES,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_ROUTES_GENERATION_LIMIT,
   DEFAULT_MAX_CONSECUTIVE_FAILURES,
   DEFAULT_USER_PROPERTY,
   MAX_AUTHENTICATED_AT_SKEW_MS,
@@ -84,6 +85,22 @@ export {
   TooManyAttemptsException,
 } from './mfa.exceptions.js';
 export {
+  MFA_OVERLOADED_MESSAGE,
+  MfaOverloadedException,
+  TOO_MANY_GENERATIONS_MESSAGE,
+  TooManyGenerationsException,
+} from './mfa-limits.exceptions.js';
+export type {
+  MfaGenerationLimit,
+  RecoveryCodeGenerationOptions,
+} from './mfa-generation-limit.interface.js';
+export type {
+  MfaMeterProvider,
+  MfaTelemetryOptions,
+  MfaTracerProvider,
+} from './telemetry/mfa-telemetry-options.interface.js';
+export type { ResolvedTelemetryOptions } from './telemetry/mfa-telemetry.options.js';
+export {
   describeRecoveryCodeFormat,
   type RecoveryCodeFormat,
   type RecoveryCodeFormatDescription,
@@ -99,6 +116,13 @@ export { IsRecoveryCodeInput } from './dto/is-recovery-code-input.decorator.js';
 export { GenerateRecoveryCodesDto } from './dto/generate-recovery-codes.dto.js';
 export { RedeemRecoveryCodeDto } from './dto/redeem-recovery-code.dto.js';
 export { ResetMfaDto } from './dto/reset-mfa.dto.js';
+export type { MfaRoutesPolicyOptions } from './routes/mfa-routes-policy-options.interface.js';
+export {
+  CROSS_ORIGIN_REQUEST_MESSAGE,
+  CrossOriginRequestException,
+  JSON_BODY_REQUIRED_MESSAGE,
+  JsonBodyRequiredException,
+} from './routes/mfa-request-policy.exceptions.js';
 export { MfaValidationPipe } from './routes/mfa-validation.pipe.js';
 export {
   RecoveryCodeStore,

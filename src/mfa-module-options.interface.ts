@@ -2,6 +2,9 @@ import type { CanActivate, Type } from '@nestjs/common';
 import type { NestAuthUser } from './auth/nest-auth-user.interface.js';
 import type { RecoveryCodeFormat } from './codes/recovery-code.format.js';
 import type { MfaNotify } from './mfa.notices.js';
+import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
+import type { MfaRoutesPolicyOptions } from './routes/mfa-routes-policy-options.interface.js';
+import type { MfaTelemetryOptions } from './telemetry/mfa-telemetry-options.interface.js';
 import type { AttemptStore } from './store/attempt-store.interface.js';
 import type { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 
@@ -23,6 +26,17 @@ export interface RecoveryCodeHashingOptions {
    * of cores, at most `UV_THREADPOOL_SIZE - 1` (3 with the default pool), at least 1.
    */
   maxConcurrency?: number;
+  /**
+   * argon2 operations that may wait ahead of a new one: a verification counts the waiting
+   * verifications (it goes first), a generation everything waiting. New work beyond it is refused
+   * at once with 503 `overloaded` and `Retry-After` (`MfaOverloadedException`), before any attempt
+   * or generation is counted, rather than queued without bound; a set is admitted or refused as a
+   * whole. At least `maxActiveCodes`, so the largest set fits. Default: about 2 s of work at the measured hash
+   * time, `max(maxActiveCodes, round(2000 ms × maxConcurrency / average argon2 time))`, following
+   * the average of recent operations (the first is timed at startup): about 200 at the OWASP
+   * parameters on 2 cores. See docs/hardening.md.
+   */
+  maxQueue?: number;
 }
 
 /**
@@ -106,7 +120,7 @@ export interface MfaRedeemedContext {
  * import-time ones, for hooks that need injected services). `path` is known at import time only.
  * @publicApi
  */
-export interface MfaRoutesOptions {
+export interface MfaRoutesOptions extends MfaRoutesPolicyOptions {
   /** Path prefix of the routes; import time only. Default: `'me/mfa'`. */
   path?: string;
   /**
@@ -235,4 +249,25 @@ export interface MfaModuleOptions {
    * `forRoot()`, `routes` is read at import time. Default: none.
    */
   routes?: boolean | MfaRoutesOptions;
+
+  // Production hardening (docs/hardening.md).
+  /**
+   * Per-user limit on `generateRecoveryCode()` and `generateRecoveryCodes()` calls of
+   * `MfaService`: at most `max` in a window of `windowMs` from the first (a whole set counts as
+   * one call); excess is refused with 429 `too_many_generations` (`TooManyGenerationsException`)
+   * before anything is hashed. Counted in the attempt store (`reserveQuota`), so it holds across
+   * instances. A call can override it (`{ generationLimit }`); the ready-made routes apply
+   * `routes.generationLimit` (default `{ max: 30, windowMs: 600000 }`) instead.
+   * Default: none, so the product page's loop of ten concurrent `generateRecoveryCode()` calls
+   * works however often it runs.
+   */
+  generationLimit?: MfaGenerationLimit | false;
+  /**
+   * OpenTelemetry spans and metrics: `true`, or options (`includeUserId`, and providers other than
+   * the global ones). Needs the optional peer `@opentelemetry/api`, loaded only when this is set;
+   * without it the app fails to start, naming the fix. Spans and metrics never carry a code, and
+   * carry the user id only with `includeUserId: true`. See docs/telemetry.md.
+   * Default: `false` (nothing is loaded or recorded).
+   */
+  telemetry?: boolean | MfaTelemetryOptions;
 }

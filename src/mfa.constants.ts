@@ -1,3 +1,4 @@
+import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
 import type { RecoveryCodeHashingOptions } from './mfa-module-options.interface.js';
 
 /**
@@ -36,7 +37,7 @@ export const DEFAULT_LOW_CODES_THRESHOLD = 2;
  * @publicApi
  */
 export const DEFAULT_HASHING_OPTIONS: Readonly<
-  Required<Omit<RecoveryCodeHashingOptions, 'maxConcurrency'>>
+  Required<Omit<RecoveryCodeHashingOptions, 'maxConcurrency' | 'maxQueue'>>
 > = Object.freeze({
   memoryCost: 19_456,
   timeCost: 2,
@@ -77,3 +78,13 @@ export const DEFAULT_USER_PROPERTY = 'user';
  * @publicApi
  */
 export const MAX_AUTHENTICATED_AT_SKEW_MS = 60_000;
+
+/**
+ * Default `routes.generationLimit` of the ready-made routes: 30 generation calls per user in
+ * 10 minutes (a set counts as one). `MfaService` itself has no limit unless `generationLimit` is set.
+ * @publicApi
+ */
+export const DEFAULT_ROUTES_GENERATION_LIMIT: Readonly<MfaGenerationLimit> = Object.freeze({
+  max: 30,
+  windowMs: 600_000,
+});

@@ -194,13 +194,5 @@ export class RecoveryCodeStoreUnavailableException extends ServiceUnavailableExc
   }
 }
 
-/**
- * A misconfiguration; its message names the fix.
- * @publicApi
- */
-export class MfaConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MfaConfigurationError';
-  }
-}
+// It lives in its own file so that low layers (codes/) can throw it without importing HTTP.
+export { MfaConfigurationError } from './mfa-configuration.error.js';

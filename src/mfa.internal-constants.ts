@@ -21,3 +21,15 @@ export const MFA_IMPORT_OPTIONS = Symbol('MfaImportOptions');
 
 /** @internal Logger context of the guard. */
 export const MFA_AUTH_GUARD_LOGGER_CONTEXT = 'MfaAuthGuard';
+
+/** @internal The default `hashing.maxQueue` holds about this much argon2 work, in ms. */
+export const HASH_QUEUE_BUDGET_MS = 2_000;
+
+/**
+ * @internal argon2 time assumed until the first operation is measured: one hash at the OWASP
+ * parameters on the bench machine (docs/BENCHMARKS.md), in ms.
+ */
+export const ASSUMED_HASH_MS = 20;
+
+/** @internal The `reserveQuota()` scope that counts generation calls. */
+export const GENERATION_QUOTA_SCOPE = 'generate';

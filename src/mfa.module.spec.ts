@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { Auth } from './auth/auth.decorator.js';
 import { MfaAuthGuard } from './auth/mfa-auth.guard.js';
 import { MFA_MODULE_OPTIONS } from './mfa.constants.js';
+import { MfaConfigurationError } from './mfa.exceptions.js';
 import { MfaModule } from './mfa.module.js';
 import type { MfaModuleOptions } from './mfa-module-options.interface.js';
 import type { ResolvedMfaOptions } from './mfa.options.js';
@@ -116,6 +117,14 @@ describe('MfaModule', () => {
         imports: [MfaModule.forRoot({ maxActiveCodes: 1000 })],
       }).compile(),
     ).rejects.toThrow('`maxActiveCodes` must be an integer from 1 to 100');
+  });
+
+  it('fails at startup with MfaConfigurationError for an unknown codeFormat', async () => {
+    const compiling = Test.createTestingModule({
+      imports: [MfaModule.forRoot({ codeFormat: 'emoji' as 'hex' })],
+    }).compile();
+    await expect(compiling).rejects.toBeInstanceOf(MfaConfigurationError);
+    await expect(compiling).rejects.toThrow("set `codeFormat` in MfaModule.forRoot() to 'hex'");
   });
 
   it('exposes the checked options, defaults applied, under MFA_MODULE_OPTIONS', async () => {
@@ -239,6 +248,8 @@ describe('MfaModule', () => {
       guards: [],
       maxAuthAge: 2000,
       onRedeemed,
+      trustedOrigins: new Set(),
+      generationLimit: { max: 30, windowMs: 600_000 },
     });
     await moduleRef.close();
   });

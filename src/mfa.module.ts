@@ -25,6 +25,7 @@ import { AttemptStore } from './store/attempt-store.interface.js';
 import { isAttemptStore } from './store/is-attempt-store.js';
 import { RecoveryCodeStore } from './store/recovery-code-store.interface.js';
 import { MfaConfigurationError } from './mfa.exceptions.js';
+import { MfaTelemetry } from './telemetry/mfa-telemetry.js';
 
 // The one provider of options: defaults applied and every option checked once, at startup. The
 // guard, the service, the hasher, the store provider, the routes and MFA_MODULE_OPTIONS read it.
@@ -33,6 +34,13 @@ const resolvedOptionsProvider: Provider = {
   useFactory: (options: MfaModuleOptions, imported?: MfaImportOptions) =>
     resolveMfaOptions(options, imported),
   inject: [MODULE_OPTIONS_TOKEN, { token: MFA_IMPORT_OPTIONS, optional: true }],
+};
+
+// OpenTelemetry, loaded before the hasher and the service are built, and only when `telemetry` is set.
+const telemetryProvider: Provider = {
+  provide: MfaTelemetry,
+  useFactory: (options: ResolvedMfaOptions) => MfaTelemetry.load(options.telemetry),
+  inject: [RESOLVED_MFA_OPTIONS],
 };
 
 const storeProvider: Provider = {
@@ -67,6 +75,7 @@ const attemptStoreProvider: Provider = {
   providers: [
     resolvedOptionsProvider,
     { provide: MFA_MODULE_OPTIONS, useExisting: RESOLVED_MFA_OPTIONS },
+    telemetryProvider,
     storeProvider,
     attemptStoreProvider,
     RecoveryCodeHasher,

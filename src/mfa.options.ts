@@ -21,6 +21,13 @@ import type {
   MfaRoutesOptions,
   NestAuthRequest,
 } from './mfa-module-options.interface.js';
+import { resolveGenerationLimit } from './mfa-generation-limit.js';
+import type { MfaGenerationLimit } from './mfa-generation-limit.interface.js';
+import { resolveRoutesPolicy } from './routes/mfa-routes.policy.js';
+import {
+  resolveTelemetryOptions,
+  type ResolvedTelemetryOptions,
+} from './telemetry/mfa-telemetry.options.js';
 import {
   describeRecoveryCodeFormat,
   type RecoveryCodeFormat,
@@ -80,6 +87,10 @@ export interface ResolvedMfaOptions {
   readonly notify?: MfaNotify;
   /** See `MfaModuleOptions.replaceOnUse`. */
   readonly replaceOnUse: boolean;
+  /** See `MfaModuleOptions.generationLimit`; `false`: no limit. */
+  readonly generationLimit: MfaGenerationLimit | false;
+  /** See `MfaModuleOptions.telemetry`; `false`: off. */
+  readonly telemetry: ResolvedTelemetryOptions;
 }
 
 /**
@@ -95,6 +106,8 @@ export interface ResolvedHashingOptions {
   readonly parallelism: number;
   /** See `RecoveryCodeHashingOptions.maxConcurrency`. */
   readonly maxConcurrency: number;
+  /** See `RecoveryCodeHashingOptions.maxQueue`; `undefined`: derived from the measured hash time. */
+  readonly maxQueue: number | undefined;
 }
 
 /**
@@ -112,6 +125,10 @@ export interface ResolvedMfaRoutesOptions {
   readonly onRedeemed?: (
     context: MfaRedeemedContext,
   ) => object | void | undefined | Promise<object | void | undefined>;
+  /** See `MfaRoutesOptions.trustedOrigins`: serialised origins, compared exactly. */
+  readonly trustedOrigins: ReadonlySet<string>;
+  /** See `MfaRoutesOptions.generationLimit`; `false`: no limit. */
+  readonly generationLimit: MfaGenerationLimit | false;
 }
 
 /** @internal What `forRoot()` / `forRootAsync()` were given at import time, beside the options. */
@@ -142,6 +159,8 @@ const ROUTES_KEYS: readonly string[] = [
   'guards',
   'maxAuthAge',
   'onRedeemed',
+  'trustedOrigins',
+  'generationLimit',
 ] satisfies (keyof MfaRoutesOptions)[];
 
 /**
@@ -171,6 +190,7 @@ export function resolveMfaOptions(
       timeCost: options.hashing?.timeCost ?? DEFAULT_HASHING_OPTIONS.timeCost,
       parallelism: options.hashing?.parallelism ?? DEFAULT_HASHING_OPTIONS.parallelism,
       maxConcurrency: options.hashing?.maxConcurrency ?? defaultHashConcurrency(),
+      maxQueue: options.hashing?.maxQueue,
     },
     store: options.store,
     attemptStore: options.attemptStore,
@@ -180,6 +200,8 @@ export function resolveMfaOptions(
     pepper: resolvePepper(options.pepper),
     notify: options.notify,
     replaceOnUse: options.replaceOnUse ?? false,
+    generationLimit: resolveGenerationLimit('generationLimit', options.generationLimit),
+    telemetry: resolveTelemetryOptions(options.telemetry),
   };
   requireInteger('maxActiveCodes', resolved.maxActiveCodes, 1, MAX_RECOVERY_CODES_PER_BATCH);
   requireInteger('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER);
@@ -197,6 +219,11 @@ export function resolveMfaOptions(
   requireInteger('hashing.memoryCost', hashing.memoryCost, 8 * hashing.parallelism, 2 ** 32 - 1);
   requireInteger('hashing.timeCost', hashing.timeCost, 1, 2 ** 32 - 1);
   requireInteger('hashing.maxConcurrency', hashing.maxConcurrency, 1, Number.MAX_SAFE_INTEGER);
+  if (hashing.maxQueue !== undefined) {
+    // A set is admitted whole, so the largest one must fit.
+    const min = resolved.maxActiveCodes;
+    requireInteger('hashing.maxQueue', hashing.maxQueue, min, Number.MAX_SAFE_INTEGER);
+  }
   describeRecoveryCodeFormat(resolved.codeFormat); // throws with the fix for an unknown format
   if (resolved.onMfaReset !== undefined && typeof resolved.onMfaReset !== 'function') {
     throw new MfaConfigurationError(
@@ -326,6 +353,7 @@ function resolveRoutes(
     guards: Object.freeze([...guards]),
     maxAuthAge: merged.maxAuthAge,
     onRedeemed: merged.onRedeemed,
+    ...resolveRoutesPolicy(merged),
   });
 }
 

@@ -46,7 +46,7 @@ async function setup(options: MfaModuleOptions = {}, logger?: LoggerService) {
   return { mfa, store, clock, verify, events, resets };
 }
 
-/** Whether a code still works, without spending it: checks the store for its record. */
+/** Whether a code still works. It redeems the code, so a code that works is spent afterwards. */
 async function redeemable(mfa: MfaService, userId: string, code: string): Promise<boolean> {
   try {
     await mfa.redeemRecoveryCode(userId, code);

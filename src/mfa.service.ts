@@ -13,6 +13,7 @@ import {
   parseRecoveryCode,
   type GeneratedRecoveryCode,
 } from './codes/recovery-code.format.js';
+import type { HashTicket } from './codes/hash.scheduler.js';
 import { RecoveryCodeHasher } from './codes/recovery-code.hasher.js';
 import { MAX_RECOVERY_CODE_INPUT_LENGTH, MAX_RECOVERY_CODES_PER_BATCH } from './mfa.constants.js';
 import type { MfaEvent } from './mfa.events.js';
@@ -28,12 +29,21 @@ import {
   TooManyAttemptsException,
 } from './mfa.exceptions.js';
 import {
+  GENERATION_QUOTA_SCOPE,
   LOOKUP_COLLISION_RETRIES,
   MFA_LOGGER_CONTEXT,
   PRINTABLE_ASCII,
   RESOLVED_MFA_OPTIONS,
 } from './mfa.internal-constants.js';
 import { weakSettingWarnings, type ResolvedMfaOptions } from './mfa.options.js';
+import { MfaTelemetry } from './telemetry/mfa-telemetry.js';
+import { Traced } from './telemetry/traced.decorator.js';
+import { resolveGenerationLimit } from './mfa-generation-limit.js';
+import type {
+  MfaGenerationLimit,
+  RecoveryCodeGenerationOptions,
+} from './mfa-generation-limit.interface.js';
+import { TooManyGenerationsException } from './mfa-limits.exceptions.js';
 import { AttemptStore } from './store/attempt-store.interface.js';
 import type { MfaResetContext, RedeemRecoveryCodeOptions } from './mfa-module-options.interface.js';
 import {
@@ -58,12 +68,13 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   /** Every lifecycle event, as it happens. Events carry user ids and never codes. */
   readonly events$: Observable<MfaEvent> = this.events.asObservable();
 
-  /** @internal Nest injects the resolved options, both stores and the hasher. */
+  /** @internal Nest injects the resolved options, both stores, the hasher and the telemetry. */
   constructor(
     @Inject(RESOLVED_MFA_OPTIONS) private readonly options: ResolvedMfaOptions,
     @Inject(RecoveryCodeStore) private readonly store: RecoveryCodeStore,
     @Inject(AttemptStore) private readonly attempts: AttemptStore,
     private readonly hasher: RecoveryCodeHasher,
+    private readonly telemetry: MfaTelemetry,
   ) {
     this.notifier = new MfaNotifier(options.notify, this.logger);
   }
@@ -77,15 +88,30 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
    * Creates one code and returns it; this is the only time it is visible. The user keeps the
    * newest `maxActiveCodes` unused codes: older ones stop working at once, so ten calls (even
    * concurrent ones) leave exactly those ten valid.
+   * @param options `generationLimit` for this call. Default: the module's (none unless set).
+   * @throws TooManyGenerationsException (429) past the generation limit; nothing changes.
+   * @throws MfaOverloadedException (503) when the hashing backlog is full; nothing changes.
    * @example
    * const { code } = await mfa.generateRecoveryCode(user.id); // 'a1b2c3d4-e5f6-7890-abcd'
    */
-  async generateRecoveryCode(userId: string): Promise<{
+  @Traced('generate_recovery_code', () => ({ 'mfa.codes.count': 1 }))
+  async generateRecoveryCode(
+    userId: string,
+    options?: RecoveryCodeGenerationOptions,
+  ): Promise<{
     /** The new code, formatted for display. */
     code: string;
   }> {
     requireUserId(userId);
-    const code = await this.issueOne(userId);
+    const limit = this.generationLimitOf(options);
+    const hashing = this.hasher.reserve('generate', userId);
+    let code: string;
+    try {
+      await this.reserveGeneration(userId, limit);
+      code = await this.issueOne(userId, hashing);
+    } finally {
+      hashing.release();
+    }
     this.emit({ type: 'generated', userId, count: 1, replaced: false });
     this.notifier.send({
       kind: 'codes_issued',
@@ -99,11 +125,21 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   /**
    * Creates a fresh set of `count` codes (default `maxActiveCodes`) that atomically replaces
    * every earlier code, and lifts a consecutive-failure lock. Call it from a fully signed-in
-   * session only. Hashing runs concurrently on libuv's thread pool.
+   * session only. Hashing runs concurrently on libuv's thread pool. The set counts as one call
+   * against the generation limit.
+   * @param options `generationLimit` for this call. Default: the module's (none unless set).
+   * @throws RecoveryCodeInputException (400) for a bad `count`.
+   * @throws TooManyGenerationsException (429) past the generation limit; nothing changes.
+   * @throws MfaOverloadedException (503) when the hashing backlog has no room for the whole set;
+   * nothing changes.
    */
+  @Traced('generate_recovery_codes', (r: { codes: string[] }) => ({
+    'mfa.codes.count': r.codes.length,
+  }))
   async generateRecoveryCodes(
     userId: string,
     count?: number,
+    options?: RecoveryCodeGenerationOptions,
   ): Promise<{
     /** The new codes, formatted for display. */
     codes: string[];
@@ -118,14 +154,24 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
     ) {
       throw new RecoveryCodeInputException(RECOVERY_CODE_COUNT_MESSAGE);
     }
-    const codes = distinctLookups(size, () => generateRecoveryCodeValue(this.options.codeFormat));
-    const records = await Promise.all(
-      codes.map(async (code) => ({
-        lookupKey: this.currentLookupKey(userId, code.lookup),
-        digest: await this.hasher.hash(code.canonical, this.secret(0)),
-      })),
-    );
-    await this.guard('replaceAll', () => this.store.replaceAll(userId, records));
+    const limit = this.generationLimitOf(options);
+    // The whole set is admitted to the hashing queue, or refused, before anything is counted or
+    // hashed; then it counts once against the generation limit.
+    const hashing = this.hasher.reserve('generate', userId, size);
+    let codes: GeneratedRecoveryCode[];
+    try {
+      await this.reserveGeneration(userId, limit);
+      codes = distinctLookups(size, () => generateRecoveryCodeValue(this.options.codeFormat));
+      const records = await Promise.all(
+        codes.map(async (code) => ({
+          lookupKey: this.currentLookupKey(userId, code.lookup),
+          digest: await this.hasher.hash(code.canonical, this.secret(0), hashing),
+        })),
+      );
+      await this.guard('replaceAll', () => this.store.replaceAll(userId, records));
+    } finally {
+      hashing.release();
+    }
     // A new set starts afresh: it lifts a consecutive-failure lock and clears the window.
     await this.clearAttempts(userId);
     this.emit({ type: 'generated', userId, count: size, replaced: true });
@@ -142,7 +188,12 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
    * @throws InvalidRecoveryCodeException (401) for a wrong, unknown, used or revoked code.
    * @throws TooManyAttemptsException (429) once `maxAttempts` is reached in the window, or while
    * the codes are locked after `maxConsecutiveFailures` (`permanent`); nothing is consumed.
+   * @throws MfaOverloadedException (503) when the hashing backlog is full, before the attempt is
+   * counted.
    */
+  @Traced('redeem_recovery_code', (r: { remaining: number }) => ({
+    'mfa.codes.remaining': r.remaining,
+  }))
   async redeemRecoveryCode(
     userId: string,
     code: string,
@@ -174,6 +225,7 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
    * it, it resolves `undefined`.
    * @throws MfaConfigurationError when no `onMfaReset` is configured, before touching the code.
    */
+  @Traced('reset_mfa')
   async resetMfa(
     userId: string,
     code: string,
@@ -204,12 +256,16 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** How many codes remain and when they were generated and last used. Never codes. */
+  @Traced('get_recovery_code_status', (r: RecoveryCodeStatus) => ({
+    'mfa.codes.remaining': r.remaining,
+  }))
   async getRecoveryCodeStatus(userId: string): Promise<RecoveryCodeStatus> {
     requireUserId(userId);
     return this.guard('status', () => this.store.status(userId));
   }
 
   /** Deletes every code of the user at once. */
+  @Traced('revoke_recovery_codes')
   async revokeRecoveryCodes(userId: string): Promise<void> {
     requireUserId(userId);
     await this.guard('revokeAll', () => this.store.revokeAll(userId));
@@ -223,6 +279,7 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
    * @example
    * await mfa.unlockRecoveryCodes(userId); // after support has verified the user
    */
+  @Traced('unlock_recovery_codes')
   async unlockRecoveryCodes(userId: string): Promise<void> {
     requireUserId(userId);
     await this.guard('resetAttempts', () => this.attempts.resetAttempts(userId));
@@ -251,6 +308,20 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
     ) {
       throw new RecoveryCodeInputException(RECOVERY_CODE_INPUT_MESSAGE);
     }
+    // Room in the hashing queue first: an overload refusal (503) must not count an attempt.
+    const hashing = this.hasher.reserve('verify', userId);
+    try {
+      return await this.checkAndConsume(userId, input, hashing);
+    } finally {
+      hashing.release();
+    }
+  }
+
+  private async checkAndConsume(
+    userId: string,
+    input: string,
+    hashing: HashTicket,
+  ): Promise<{ record: ActiveRecoveryCode; remaining: number }> {
     const { maxAttempts, attemptWindowMs, maxConsecutiveFailures } = this.options;
     const reservation = await this.guard('reserveAttempt', () =>
       this.attempts.reserveAttempt(userId, {
@@ -274,6 +345,7 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
       digest,
       parsed?.canonical ?? input,
       this.secret(found?.keyIndex ?? 0),
+      hashing,
     );
     const consumed =
       matches && record
@@ -317,21 +389,28 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
    * the caller's: a failure to clear the counter must not turn a success into an error.
    */
   private async clearAttempts(userId: string): Promise<void> {
-    await this.attempts.resetAttempts(userId).catch((error: unknown) => {
-      this.logger.warn(
-        `Could not clear recovery code attempts of user ${userId}: ${describe(error)}`,
-      );
-    });
+    await this.telemetry
+      .store('resetAttempts', () => this.attempts.resetAttempts(userId))
+      .catch((error: unknown) => {
+        this.telemetry.storeFault('resetAttempts');
+        this.logger.warn(
+          `Could not clear recovery code attempts of user ${userId}: ${describe(error)}`,
+        );
+      });
   }
 
-  /** Creates one code under the current pepper key and adds it; returns its display form. */
-  private async issueOne(userId: string): Promise<string> {
+  /**
+   * Creates one code under the current pepper key and adds it; returns its display form. `ticket`
+   * is the hashing place the caller reserved for the user.
+   */
+  private async issueOne(userId: string, ticket?: HashTicket): Promise<string> {
     for (let attempt = 0; attempt < LOOKUP_COLLISION_RETRIES; attempt++) {
       const code = generateRecoveryCodeValue(this.options.codeFormat);
       const [lookupKey, ...earlier] = this.lookupKeys(userId, code.lookup);
       // A lookup part still active under a previous key would let one guess find two records.
       if (earlier.length > 0 && (await this.findActive(userId, earlier))) continue;
-      const record = { lookupKey, digest: await this.hasher.hash(code.canonical, this.secret(0)) };
+      const digest = await this.hasher.hash(code.canonical, this.secret(0), ticket);
+      const record = { lookupKey, digest };
       const added = await this.guard('append', () =>
         this.store.append(userId, record, this.options.maxActiveCodes),
       );
@@ -349,7 +428,13 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
    */
   private async replace(userId: string, purpose: 'redeem' | 'reset'): Promise<string | null> {
     try {
-      return await this.issueOne(userId);
+      // The user's own place in the generation lane, as for any code of theirs.
+      const ticket = this.hasher.reserve('generate', userId);
+      try {
+        return await this.issueOne(userId, ticket);
+      } finally {
+        ticket.release();
+      }
     } catch (error) {
       this.logger.error(
         `Could not issue the replacement recovery code of user ${userId} after a ${purpose}; the used code stays used: ${describe(error)}`,
@@ -416,7 +501,12 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
     try {
       await effect();
     } catch (error) {
-      const restored = await this.store.restore(userId, record.id).catch(() => false);
+      const restored = await this.telemetry
+        .store('restore', () => this.store.restore(userId, record.id))
+        .catch(() => {
+          this.telemetry.storeFault('restore');
+          return false;
+        });
       if (!restored) {
         this.logger.error(
           `${hook} failed and a consumed recovery code of user ${userId} could not be restored`,
@@ -424,13 +514,40 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
       }
       // A valid code whose effect failed: not a failure in a row, but the window keeps the
       // attempt, so failing hooks can neither forgive guesses nor lock the user out.
-      await this.attempts.releaseFailure(userId).catch((releaseError: unknown) => {
-        this.logger.warn(
-          `Could not uncount the failure of user ${userId} after ${hook} failed: ${describe(releaseError)}`,
-        );
-      });
+      await this.telemetry
+        .store('releaseFailure', () => this.attempts.releaseFailure(userId))
+        .catch((releaseError: unknown) => {
+          this.telemetry.storeFault('releaseFailure');
+          this.logger.warn(
+            `Could not uncount the failure of user ${userId} after ${hook} failed: ${describe(releaseError)}`,
+          );
+        });
       throw error;
     }
+  }
+
+  /** The call's generation limit, else the module's. */
+  private generationLimitOf(
+    options: RecoveryCodeGenerationOptions | undefined,
+  ): MfaGenerationLimit | false {
+    return options?.generationLimit === undefined
+      ? this.options.generationLimit
+      : resolveGenerationLimit('generationLimit', options.generationLimit);
+  }
+
+  /** Counts one generation call in the attempt store, or refuses it with 429. */
+  private async reserveGeneration(
+    userId: string,
+    limit: MfaGenerationLimit | false,
+  ): Promise<void> {
+    if (!limit) return;
+    const quota = await this.guard('reserveQuota', () =>
+      this.attempts.reserveQuota(userId, GENERATION_QUOTA_SCOPE, {
+        limit: limit.max,
+        windowMs: limit.windowMs,
+      }),
+    );
+    if (!quota.allowed) throw new TooManyGenerationsException(quota.retryAfterMs);
   }
 
   private emitUsed(userId: string, purpose: 'redeem' | 'reset', remaining: number): void {
@@ -441,15 +558,18 @@ export class MfaService implements OnModuleInit, OnModuleDestroy {
   }
 
   private emit(event: DistributiveOmit<MfaEvent, 'timestamp'>): void {
-    this.events.next({ ...event, timestamp: new Date() } as MfaEvent);
+    const full = { ...event, timestamp: new Date() } as MfaEvent;
+    this.telemetry.event(full);
+    this.events.next(full);
   }
 
   /** Store faults become a 503 with the cause logged; HTTP errors pass through. */
   private async guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
     try {
-      return await call();
+      return await this.telemetry.store(operation, call);
     } catch (error) {
       if (error instanceof HttpException) throw error;
+      this.telemetry.storeFault(operation);
       this.logger.error(`Recovery code store failed in ${operation}(): ${describe(error)}`);
       throw new RecoveryCodeStoreUnavailableException();
     }

@@ -5,6 +5,9 @@
 //   ← { type: 'sample-stop' }            → { type: 'samples', ... }
 //   ← { type: 'inflight' }               → { type: 'inflight', count }
 //   ← { type: 'rss' }                    → { type: 'rss', rss }
+//   ← { type: 'hashing' }                → { type: 'hashing', maxQueue, measuredHashMs, maxConcurrency }
+// With config.routes, the ready-made routes are mounted too, under ready/mfa, with their defaults
+// (JSON only, same origin only, routes.generationLimit 30 per 10 minutes).
 import 'reflect-metadata';
 import { Body, Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,6 +15,10 @@ import { stat } from 'node:fs/promises';
 import { Auth, CurrentUser, MfaModule, MfaService } from '@nest-auth/mfa';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
+// Internal, for the queue numbers the report prints: the same module instance the package loads.
+const { RecoveryCodeHasher } = await import(
+  new URL('../../dist/codes/recovery-code.hasher.js', import.meta.url).href
+);
 
 class BenchController {
   constructor(mfa) {
@@ -62,6 +69,7 @@ Reflect.decorate(
           // Lockouts off: the flood and the failed-redeem run must reach the hash every time.
           maxAttempts: Number.MAX_SAFE_INTEGER,
           maxConsecutiveFailures: Number.MAX_SAFE_INTEGER,
+          ...(config.routes ? { routes: { path: 'ready/mfa' }, maxActiveCodes: 100 } : {}),
           authenticate: (request) => ({ id: String(request.headers['x-user'] ?? 'bench-user') }),
         }),
       ],
@@ -74,6 +82,10 @@ Reflect.decorate(
 const app = await NestFactory.create(BenchHttpModule, { logger: false });
 await app.listen(0, '127.0.0.1');
 const server = app.getHttpServer();
+// Longer than any pause of the bench client between requests: Node's default of 5 s lets the
+// server close an idle keep-alive connection just as fetch reuses it ('other side closed').
+server.keepAliveTimeout = 120_000;
+server.headersTimeout = 125_000;
 
 let inflight = 0;
 server.on('request', (_request, response) => {
@@ -130,6 +142,14 @@ process.on('message', (message) => {
     process.send({ type: 'inflight', count: inflight });
   } else if (message.type === 'rss') {
     process.send({ type: 'rss', rss: process.memoryUsage().rss });
+  } else if (message.type === 'hashing') {
+    const hasher = app.get(RecoveryCodeHasher, { strict: false });
+    process.send({
+      type: 'hashing',
+      maxQueue: hasher.maxQueue,
+      measuredHashMs: hasher.measuredHashMs,
+      maxConcurrency: hasher.maxConcurrency,
+    });
   }
 });
 // Never outlive the bench.

@@ -54,6 +54,15 @@ export function checkTargets(results, { check }) {
     1.1,
     `${x(g.ratioToBestConcurrent.median)} (≤ 1.10×)`,
   );
+  const f = results.fairness;
+  if (f) {
+    add(
+      `bystander redeem during ${f.flood.requests} × PUT {count:${f.flood.count}} from one user: median / unloaded median`,
+      f.ratio.median,
+      3,
+      `${x(f.ratio.median)} (≤ 3.00×)`,
+    );
+  }
   const flood = results.http.floods.find((f) => !f.threadpoolFromEnv && !f.hashLimit);
   if (flood) {
     const peak = Math.max(flood.peakRss, flood.maxRss);
@@ -168,6 +177,38 @@ export function consoleTable(results) {
       `${f.load.throughput.toFixed(0)} req/s`,
       `${ms(f.load.p99Ms)} ms p99`,
     ]);
+  }
+  if (results.fairness) {
+    const f = results.fairness;
+    for (const [name, s] of [
+      ['bystander redeem, no flood', f.unloaded],
+      [`bystander redeem, ${f.flood.requests} × PUT {count:${f.flood.count}}`, f.loaded],
+    ]) {
+      rows.push([
+        'flood',
+        name,
+        `${ms(s.median)} ms`,
+        `${ms(s.p95)} ms`,
+        x(s.median / f.unloaded.median),
+        x(s.p95 / f.unloaded.p95),
+      ]);
+    }
+  }
+  if (results.backends && !results.backends.skipped) {
+    const b = results.backends;
+    for (const [op, r] of [
+      ['hash', b.hash],
+      ['verify', b.verify],
+    ]) {
+      rows.push([
+        `argon2 ${b.node}`,
+        `${op}: crypto.argon2 / addon`,
+        `${ms(r.builtIn.median)} ms`,
+        `${ms(r.addon.median)} ms`,
+        x(r.ratio.median),
+        x(r.ratio.p95),
+      ]);
+    }
   }
   for (const [store, ops] of storeColumns(results)) {
     for (const [op, s] of Object.entries(ops)) {
@@ -381,7 +422,7 @@ export function markdown(results, { chartFile }) {
   if (results.pepper) {
     const p = results.pepper;
     out.push(
-      `## 6. A pepper with ${p.keys - 1} previous keys still costs one verification`,
+      `## 7. A pepper with ${p.keys - 1} previous keys still costs one verification`,
       `\`pepper: { current, previous: [two older keys] }\`, codes issued under the oldest key. An attempt reads the store once per key, in parallel, and verifies only under the key whose lookup found the record. Verifications are counted exactly (the bench wraps \`argon2.verify\`), every attempt of the run included. Raw \`argon2.verify\`: median ${ms(p.raw.median)} ms, p95 ${ms(p.raw.p95)} ms.`,
       table(
         [
@@ -408,6 +449,9 @@ export function markdown(results, { chartFile }) {
     );
   }
 
+  if (results.fairness) out.push(...fairnessSection(results.fairness));
+  if (results.backends) out.push(...backendsSection(results.backends, meta.hashing));
+
   out.push(
     '## Reproduce',
     [
@@ -427,12 +471,12 @@ function redisCaption(redis) {
   return `Redis: ${redis.version}, ${redis.source}, one connection per client package (node-redis, ioredis), \`RedisRecoveryCodeStore\` with its defaults.`;
 }
 
-/** 7. Growth: medians with few and with many users, and the cost of one user in each store. */
+/** 6. Growth: medians with few and with many users, and the cost of one user in each store. */
 function growthSection(results) {
   const { users, stores } = results.growth;
   const ran = growthStores(results);
   const out = [
-    '## 7. Growth: 1,000 users against a large data set',
+    '## 6. Growth: 1,000 users against a large data set',
     [
       `Each store holds ${count(users.small)} users in one data set and ${count(users.large)} (in-memory: ${count(users.memoryLarge)}) in another, every user with 10 codes. The rounds alternate between the two sets (small, large; large, small; …). Reads and counters go to a random preloaded user, whose data is as cold as a real user’s; \`replaceAll\`, \`append\` and \`revokeAll\` to a fresh user, removed again, so each set keeps its size. Target: every median at most 1.2× the small set’s.`,
       `The large sets are loaded directly, not through argon2: PostgreSQL with one \`INSERT … SELECT\` over \`generate_series\` per 100,000 users, then \`ANALYZE\`; Redis with the store’s own \`replaceAll\` script, 512 calls in flight on one node-redis connection (pipelined), one database per set on one server without persistence; the in-memory store with \`replaceAll\` in a child process whose heap is sized from the measured footprint of a user. The in-memory store keeps about ${Math.round((stores.memory?.bytesPerUser ?? NaN) / 1000)} kB of heap per user, so 1,000,000 users would take about ${Math.round(((stores.memory?.bytesPerUser ?? NaN) * 1e6) / 1e9)} GB in one process: its large set is ${count(users.memoryLarge)} users (\`BENCH_MEMORY_GROWTH_USERS\` to change).`,
@@ -479,6 +523,54 @@ function growthSection(results) {
     );
   }
   return out;
+}
+
+/** Section 9: the built-in argon2 against the addon, interleaved in one process. */
+function backendsSection(b, h) {
+  if (b.skipped) {
+    return ['## 9. argon2: Node’s `crypto.argon2` and the addon', `Skipped: ${b.skipped}.`];
+  }
+  const row = (name, s, ratio) => [
+    name,
+    s.n,
+    `${ms(s.median)} ms`,
+    `${ms(s.p95)} ms`,
+    ratio ? x(ratio.median) : '1.00×',
+  ];
+  return [
+    '## 9. argon2: Node’s `crypto.argon2` and the addon',
+    `The library hashes with Node’s built-in \`crypto.argon2\` on Node 24.7 and later, and with the \`argon2\` addon before. Both at m=${h.memoryCost} KiB, t=${h.timeCost}, p=${h.parallelism}, one operation at a time, interleaved in one ${b.node} process (on an older bench Node, a child process of the newest Node 24). The digests are the same PHC strings either way (\`test/argon2-backends.e2e-spec.ts\`).`,
+    table(
+      ['operation', 'samples', 'median', 'p95', 'median / addon'],
+      [
+        row('hash, `crypto.argon2` (the library’s backend)', b.hash.builtIn, b.hash.ratio),
+        row('hash, `argon2` addon', b.hash.addon),
+        row('verify, `crypto.argon2` (the library’s backend)', b.verify.builtIn, b.verify.ratio),
+        row('verify, `argon2` addon', b.verify.addon),
+      ],
+    ),
+  ];
+}
+
+/** Section 8: the issue's flood, a bystander's redemptions with and without it, side by side. */
+function fairnessSection(f) {
+  const statusList = Object.entries(f.floodStatuses)
+    .map(([code, n]) => `${n}× ${code}`)
+    .join(', ');
+  const row = (name, s) => [name, s.n, `${ms(s.median)} ms`, `${ms(s.p95)} ms`];
+  return [
+    '## 8. One user’s generation flood, another user’s redemption',
+    `One signed-in account sends ${f.flood.requests} concurrent \`PUT ready/mfa/recovery-codes {count:${f.flood.count}}\` to the ready-made routes (default options) while another user redeems valid codes one after another over HTTP. ${f.flood.rounds} rounds alternate a phase without the flood and a phase with it (which comes first alternates), each flood from a fresh account, so both columns share the run. Before the fair queue, the bystander waited behind all ${f.flood.requests * f.flood.count} hashes (29 ms became 3,973 ms in the issue).`,
+    table(
+      ['bystander `POST redeem`', 'samples', 'median', 'p95'],
+      [row('no flood', f.unloaded), row(`during the flood`, f.loaded)],
+    ),
+    [
+      `- **Ratio:** ${x(f.ratio.median)} at the median, ${x(f.ratio.p95)} at p95 (target: median ≤ 3×). A redemption waits at most for the hashes already running, never for the queued ones: verification has its own lane, ahead of generation.`,
+      `- **The flood's answers:** ${statusList} over ${f.flood.rounds} rounds; each flood lasted ${ms(f.floodDuration.median)} ms at the median. \`hashing.maxQueue\` was ${f.hashing.maxQueue} operations at the end (derived: about 2 s of work for ${f.hashing.maxConcurrency} slots at the measured ${ms(f.hashing.measuredHashMs)} ms per hash, never below \`maxActiveCodes\`, 100 in this app). ${f.floodStatuses['503'] ? 'Each 503 is `overloaded`: that set would have passed it, so it was refused at once with `Retry-After` instead of queued, and counted nothing.' : 'No set was refused: the backlog stayed under it.'}`,
+      '- Each flooding account sends exactly 30 sets, the default `routes.generationLimit`; the 31st would get 429 `too_many_generations`.',
+    ].join('\n'),
+  ];
 }
 
 function statuses(s) {
@@ -544,7 +636,7 @@ function floodFinding(results) {
     );
   }
   items.push(
-    '**Throughput and p99 under the flood** are those of a queue: 200 waiting requests drain at the hashing rate of the cores, so a request waits about 200 / (requests per second). The flood is there to measure memory.',
+    '**Throughput and p99 under the flood** are those of a queue: waiting requests drain at the hashing rate of the cores, so a request waits about (requests waiting) / (requests per second). Guesses beyond `hashing.maxQueue` (about 2 s of work by default) are answered at once with 503 `overloaded` and `Retry-After` instead of joining the queue. The flood is there to measure memory.',
   );
   return items.map((item) => `- ${item}`).join('\n');
 }

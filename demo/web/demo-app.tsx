@@ -1,78 +1,152 @@
-import { useCallback, useEffect, useId, useState, type FormEvent, type ReactElement } from 'react';
-import { isNestAuthError, type RecoveryCodeStatus } from '../../src/client/index.js';
-import { useNestAuth, useRecoveryCodeReveal } from '../../src/react/index.js';
-import { demoSession, type DemoUser } from './demo-session.js';
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
+import { flushSync } from 'react-dom';
+import type { RecoveryCodeStatus } from '../../src/client/index.js';
+import { useNestAuth } from '../../src/react/index.js';
+import { demoApi, type DemoUser } from './demo-api.js';
+import { Enrol } from './enrol.js';
+import { Mailbox } from './mailbox.js';
+import { Phone, usePhone } from './phone.js';
+import { RecoveryCodes } from './recovery-codes.js';
+import { RecoverySignIn, redeemedMessage } from './recovery-sign-in.js';
+import { SecondFactor, SignIn } from './sign-in.js';
 
-/** The demo page: a demo-only sign-in, then the product page's recovery code flow. */
+/**
+ * The demo: sign up with a password and an authenticator, save recovery codes, then sign in the
+ * three ways (authenticator; a recovery code; a reset of MFA with a code).
+ */
 export function DemoApp(): ReactElement {
   const [user, setUser] = useState<DemoUser | null | undefined>(undefined);
+  const [recovering, setRecovering] = useState(false);
+  const [justEnrolled, setJustEnrolled] = useState(false);
+  const [afterReset, setAfterReset] = useState(false);
+  const [flash, setFlash] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [mailKey, setMailKey] = useState(0);
+  const [leaving, setLeaving] = useState(false);
+  const phone = usePhone();
 
   useEffect(() => {
-    demoSession.current().then(setUser, () => setUser(null));
+    demoApi.session().then(setUser, () => setUser(null));
   }, []);
 
-  return (
-    <main>
-      <header className="top">
-        <h1>Recovery codes</h1>
-        <p className="demo-note">
-          <strong>Demo only.</strong> Sign-in takes any name and no password; a signed cookie
-          remembers it. Codes and accounts live in the server&apos;s memory and vanish when it
-          stops.
-        </p>
-      </header>
-      {user === undefined ? (
-        <p>Loading…</p>
-      ) : user === null ? (
-        <DemoSignIn onSignedIn={setUser} />
-      ) : (
-        <Account user={user} onUser={setUser} />
-      )}
-    </main>
-  );
-}
+  const announce = useCallback((text: string) => {
+    // Empty first, so the same sentence twice is announced twice.
+    setAnnouncement('');
+    setTimeout(() => setAnnouncement(text), 100);
+  }, []);
+  const mailChanged = useCallback(() => setMailKey((key) => key + 1), []);
 
-function DemoSignIn({ onSignedIn }: { onSignedIn: (user: DemoUser) => void }): ReactElement {
-  const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const id = useId();
+  const onUser = (next: DemoUser | null) => {
+    if (user && !user.mfaEnabled && next?.mfaEnabled && !next.mfaPending) setJustEnrolled(true);
+    if (!next?.mfaPending) setRecovering(false);
+    if (next?.mfaEnabled) setAfterReset(false);
+    if (!next) {
+      setFlash(null);
+      setJustEnrolled(false);
+    }
+    setUser(next);
+    mailChanged();
+  };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const signOut = async () => {
+    // Close the mailbox (and its polling) before the cookie goes, so no poll is sent signed out.
+    flushSync(() => setLeaving(true));
     try {
-      const user = await demoSession.signIn(name);
-      if (user) onSignedIn(user);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : 'The demo sign-in failed.');
+      await demoApi.signOut();
+      onUser(null);
+    } finally {
+      setLeaving(false);
     }
   };
 
+  let flow: ReactElement;
+  if (user === undefined) flow = <p>Loading…</p>;
+  else if (user === null) flow = <SignIn onUser={onUser} />;
+  else if (user.mfaPending && recovering) {
+    flow = (
+      <RecoverySignIn
+        announce={announce}
+        onAttempt={mailChanged}
+        onBack={() => setRecovering(false)}
+        onRedeemed={async (remaining) => {
+          setFlash(redeemedMessage(remaining));
+          onUser(await demoApi.session());
+        }}
+        onReset={async () => {
+          setAfterReset(true);
+          onUser(await demoApi.session());
+        }}
+      />
+    );
+  } else if (user.mfaPending) {
+    flow = (
+      <SecondFactor
+        user={user}
+        onUser={onUser}
+        onLostAuthenticator={() => setRecovering(true)}
+        onSignOut={signOut}
+      />
+    );
+  } else if (!user.mfaEnabled) {
+    flow = <Enrol user={user} afterReset={afterReset} phone={phone} onUser={onUser} />;
+  } else {
+    flow = (
+      <Account
+        user={user}
+        flash={flash}
+        prompt={justEnrolled}
+        onSaved={() => setJustEnrolled(false)}
+        onSignOut={signOut}
+        onChanged={mailChanged}
+        announce={announce}
+      />
+    );
+  }
+
   return (
-    <form className="card" onSubmit={submit}>
-      <h2>Demo sign-in</h2>
-      <label htmlFor={id}>Your name (demo only, no password)</label>
-      <div className="row">
-        <input id={id} value={name} onChange={(e) => setName(e.target.value)} autoFocus />
-        <button type="submit">Sign in (demo)</button>
-      </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
+    <>
+      <header className="top">
+        <h1>Recovery codes, the whole story</h1>
+        <p className="demo-note">
+          <strong>Demo only.</strong> Accounts, sessions and codes live in the server&apos;s memory
+          and vanish when it stops. The phone panel stands in for an authenticator app, and the
+          mailbox for your email.
         </p>
-      )}
-    </form>
+      </header>
+      <div className="layout">
+        <main>{flow}</main>
+        <aside>
+          <Phone phone={phone} />
+          {user && !leaving && <Mailbox account={user.name} refreshKey={mailKey} />}
+        </aside>
+      </div>
+      <p role="status" aria-live="polite" className="visually-hidden" data-testid="announcer">
+        {announcement}
+      </p>
+    </>
   );
 }
 
 function Account({
   user,
-  onUser,
+  flash,
+  prompt,
+  onSaved,
+  onSignOut,
+  onChanged,
+  announce,
 }: {
   user: DemoUser;
-  onUser: (user: DemoUser | null) => void;
+  flash: string | null;
+  prompt: boolean;
+  onSaved: () => void;
+  onSignOut: () => void;
+  onChanged: () => void;
+  announce: (text: string) => void;
 }): ReactElement {
   const { getRecoveryCodeStatus } = useNestAuth();
   const [status, setStatus] = useState<RecoveryCodeStatus | null>(null);
+  const signOutButton = useRef<HTMLButtonElement>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -80,259 +154,44 @@ function Account({
     } catch {
       setStatus(null);
     }
-  }, [getRecoveryCodeStatus]);
+    onChanged();
+  }, [getRecoveryCodeStatus, onChanged]);
 
   useEffect(() => {
     void refresh();
   }, [refresh]);
 
-  const afterReset = async () => {
-    await refresh();
-    onUser(await demoSession.current());
-  };
-
   return (
     <>
-      <section className="card account">
+      <section className="card account" aria-labelledby="account-title">
+        <h2 id="account-title">Your account</h2>
         <p>
-          Signed in as <strong>{user.name}</strong> (demo).{' '}
-          <span data-testid="mfa-state">MFA is {user.mfaEnabled ? 'on' : 'off'}.</span>
+          Signed in as <strong>{user.name}</strong>.{' '}
+          <span data-testid="mfa-state">Two-step sign-in is on.</span>
         </p>
+        {flash && (
+          <p role="status" className="success">
+            {flash}
+          </p>
+        )}
         <div className="row">
-          {!user.mfaEnabled && (
-            <button type="button" onClick={async () => onUser(await demoSession.enroll())}>
-              Set up my authenticator again (demo)
-            </button>
-          )}
-          <button
-            type="button"
-            className="quiet"
-            onClick={async () => onUser(await demoSession.signOut())}
-          >
+          <button type="button" ref={signOutButton} onClick={onSignOut}>
             Sign out
           </button>
         </div>
       </section>
       <RecoveryCodes
+        account={user.name}
         status={status}
-        onChange={refresh}
-        title={`@nest-auth/mfa demo — ${user.name}`}
+        prompt={prompt}
+        onChanged={refresh}
+        onSaved={() => {
+          onSaved();
+          // Done here: the next thing to do is to sign out and try signing in.
+          signOutButton.current?.focus();
+        }}
+        announce={announce}
       />
-      <ResetMfaForm onReset={afterReset} onAttempt={refresh} />
     </>
   );
-}
-
-function RecoveryCodes({
-  status,
-  onChange,
-  title,
-}: {
-  status: RecoveryCodeStatus | null;
-  onChange: () => Promise<void>;
-  title: string;
-}): ReactElement {
-  const { generateRecoveryCode } = useNestAuth();
-  const reveal = useRecoveryCodeReveal({ title, fileName: 'recovery-codes.txt' });
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [copyFailed, setCopyFailed] = useState(false);
-
-  const generateTen = async () => {
-    setBusy(true);
-    setNotice(null);
-    try {
-      // The product page's loop: ten calls, and the newest ten codes stay valid.
-      const codes = await Promise.all(
-        Array.from({ length: 10 }, () => generateRecoveryCode()),
-      ).then((arr) => arr.map((r) => r.code));
-      reveal.show(codes);
-      setCopyFailed(false);
-    } catch (error) {
-      setNotice(describeError(error));
-    } finally {
-      setBusy(false);
-      await onChange();
-    }
-  };
-
-  const acknowledge = () => {
-    reveal.acknowledge();
-    setNotice('Your recovery codes are saved. They will not be shown again.');
-  };
-
-  const remaining = status?.remaining ?? 0;
-
-  return (
-    <section className="card" aria-labelledby="codes-title">
-      <h2 id="codes-title">Recovery codes</h2>
-      <p>
-        Recovery codes left: <strong data-testid="remaining">{status ? remaining : '…'}</strong>
-        {status?.generatedAt && (
-          <span className="muted"> · generated {status.generatedAt.toLocaleString()}</span>
-        )}
-        {status?.lastUsedAt && (
-          <span className="muted"> · last used {status.lastUsedAt.toLocaleString()}</span>
-        )}
-      </p>
-      {status && remaining <= 2 && !reveal.isRevealed && (
-        <p className="warning">
-          {remaining === 0
-            ? 'You have no recovery codes. Generate a set, or a lost authenticator may lock you out.'
-            : 'You are running low on recovery codes. Generate a new set.'}
-        </p>
-      )}
-
-      {reveal.isRevealed ? (
-        <section className="reveal" role="region" aria-labelledby="reveal-title">
-          <h3 id="reveal-title">Save this code somewhere safe</h3>
-          <p>
-            This is the only time you&apos;ll see it. Lose it, and you may lose access if your
-            authenticator is unavailable.
-          </p>
-          <p className="muted">Each of these {reveal.codes.length} codes works once.</p>
-          <ol className="codes" aria-label="Your new recovery codes">
-            {reveal.codes.map((code) => (
-              <li key={code}>
-                <code data-testid="recovery-code">{code}</code>
-              </li>
-            ))}
-          </ol>
-          <div className="row">
-            <button type="button" onClick={async () => setCopyFailed(!(await reveal.copyAll()))}>
-              Copy all
-            </button>
-            <button type="button" onClick={reveal.download}>
-              Download .txt
-            </button>
-            <button type="button" onClick={reveal.print}>
-              Print
-            </button>
-            <button type="button" className="primary" onClick={acknowledge}>
-              I&apos;ve saved it
-            </button>
-          </div>
-          <p role="status" className="muted">
-            {copyFailed
-              ? 'Copying was blocked: select the codes and copy them by hand.'
-              : [
-                  reveal.copied && 'Copied to the clipboard.',
-                  reveal.downloaded && 'Downloaded recovery-codes.txt.',
-                  reveal.printed && 'Sent to the print dialog.',
-                ]
-                  .filter(Boolean)
-                  .join(' ')}
-          </p>
-          <p className="muted small">
-            Don&apos;t email them to yourself: if your MFA is compromised, your email might be too.
-          </p>
-        </section>
-      ) : (
-        <>
-          <div className="row">
-            <button type="button" className="primary" disabled={busy} onClick={generateTen}>
-              {busy ? 'Generating…' : 'Generate 10 recovery codes'}
-            </button>
-          </div>
-          {remaining > 0 && (
-            <p className="muted small">A new set replaces the codes you have now.</p>
-          )}
-          {notice && (
-            <p role="status" className="notice">
-              {notice}
-            </p>
-          )}
-        </>
-      )}
-    </section>
-  );
-}
-
-function ResetMfaForm({
-  onReset,
-  onAttempt,
-}: {
-  onReset: () => Promise<void>;
-  onAttempt: () => Promise<void>;
-}): ReactElement {
-  const { resetMfa } = useNestAuth();
-  const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const id = useId();
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setResult(null);
-    try {
-      await resetMfa(code);
-      setCode('');
-      setResult({
-        ok: true,
-        text: 'MFA is reset and that code is used up. Sign in with your password and set up your authenticator again.',
-      });
-      await onReset();
-    } catch (error) {
-      setResult({ ok: false, text: describeError(error) });
-      await onAttempt();
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form className="card" onSubmit={submit} aria-labelledby="reset-title">
-      <h2 id="reset-title">Lost your authenticator?</h2>
-      <p>Type one of your recovery codes to turn MFA off, then set it up again.</p>
-      <label htmlFor={id}>Recovery code</label>
-      <div className="row">
-        <input
-          id={id}
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          placeholder="recovery code"
-          autoComplete="off"
-          autoCapitalize="off"
-          spellCheck={false}
-        />
-        <button type="submit" disabled={busy}>
-          {busy ? 'Checking…' : 'Reset MFA'}
-        </button>
-      </div>
-      {result &&
-        (result.ok ? (
-          <p role="status" className="success">
-            {result.text}
-          </p>
-        ) : (
-          <p role="alert" className="error">
-            {result.text}
-          </p>
-        ))}
-    </form>
-  );
-}
-
-/** A message a person can act on, for each machine error code. */
-function describeError(error: unknown): string {
-  if (!isNestAuthError(error)) return 'Something went wrong. Try again.';
-  switch (error.error) {
-    case 'invalid_recovery_code':
-      return 'That code is wrong or has already been used. Check it, or try another of your codes.';
-    case 'too_many_attempts': {
-      const minutes = Math.max(1, Math.ceil((error.retryAfter ?? 60) / 60));
-      return `Too many attempts: you are locked out for now. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
-    }
-    case 'bad_request':
-      return "That doesn't look like a recovery code. Type it as it was shown, for example a1b2c3d4-e5f6-7890-abcd.";
-    case 'unauthorized':
-      return 'Your demo session has ended. Reload the page and sign in again.';
-    case 'store_unavailable':
-      return 'Recovery codes are unavailable right now. Try again in a moment.';
-    case 'network_error':
-      return 'The server could not be reached. Check that the demo is still running.';
-    default:
-      return error.message;
-  }
 }

@@ -15,13 +15,15 @@ import {
   RecoveryCodeStoreUnavailableException,
   TooManyAttemptsException,
 } from '../mfa.exceptions.js';
+import { MfaOverloadedException, TooManyGenerationsException } from '../mfa-limits.exceptions.js';
 import { deliverContextError } from './context-errors.js';
 
 /**
  * Answers the library's own exceptions, and only those. On HTTP (Express and Fastify) it sends
  * Nest's usual response, the exception's body and status, and adds `Retry-After` (seconds) to a
  * 429 `too_many_attempts`, whichever guard protects the route. On GraphQL and WebSockets it hands
- * the exception to the transport's error delivery.
+ * the exception to the transport's error delivery. The same for 429 `too_many_generations` and
+ * 503 `overloaded`, which carry `Retry-After` too.
  *
  * `MfaModule` registers it app-wide (`APP_FILTER`), and `@Auth()` binds it to its handlers, since
  * Nest applies no global filter to WebSocket gateways. Elsewhere, a filter bound closer to a
@@ -37,6 +39,8 @@ import { deliverContextError } from './context-errors.js';
   TooManyAttemptsException,
   RecoveryCodeInputException,
   RecoveryCodeStoreUnavailableException,
+  TooManyGenerationsException,
+  MfaOverloadedException,
 )
 @Injectable()
 export class MfaExceptionFilter implements ExceptionFilter<HttpException> {
@@ -54,7 +58,12 @@ export class MfaExceptionFilter implements ExceptionFilter<HttpException> {
       return undefined;
     }
     // A permanent lock (maxConsecutiveFailures) has no Retry-After: waiting does not lift it.
-    if (exception instanceof TooManyAttemptsException && exception.retryAfterSeconds !== null) {
+    if (
+      (exception instanceof TooManyAttemptsException ||
+        exception instanceof TooManyGenerationsException ||
+        exception instanceof MfaOverloadedException) &&
+      exception.retryAfterSeconds !== null
+    ) {
       adapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
     }
     adapter.reply(response, exception.getResponse(), exception.getStatus());

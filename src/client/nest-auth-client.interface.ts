@@ -32,6 +32,11 @@ export interface NestAuthFetchInit {
   body?: string;
   /** Whether to send cookies. */
   credentials?: NestAuthCredentials;
+  /**
+   * The client always sends `'manual'`: a redirect is never followed, so a typed code never goes
+   * to another URL. A custom `fetch` must honour it.
+   */
+  redirect?: 'manual' | 'error' | 'follow';
 }
 
 /**
@@ -50,6 +55,10 @@ export interface NestAuthFetchResponse {
   };
   /** The body as text. */
   text(): Promise<string>;
+  /** `'opaqueredirect'` for a redirect a browser did not follow (`redirect: 'manual'`). */
+  readonly type?: string;
+  /** Whether the response came after following a redirect. */
+  readonly redirected?: boolean;
 }
 
 /**

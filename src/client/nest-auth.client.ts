@@ -16,7 +16,9 @@ const MACHINE_CODE = /^[a-z][a-z0-9_]*$/;
 
 /**
  * A typed client of the ready-made routes (`MfaModule.forRoot({ routes: true })`) for browsers and
- * Node 20+. It has no dependencies and uses the global `fetch` unless given one.
+ * Node 20+. It has no dependencies and uses the global `fetch` unless given one. It never follows a
+ * redirect (`redirect: 'manual'`): a 3xx rejects with `unexpected_redirect`, so a typed code is
+ * never re-sent to the URL a redirect names.
  * @example
  * const client = createNestAuthClient({ baseUrl: 'https://api.example.com', credentials: 'include' });
  * const { code } = await client.generateRecoveryCode();
@@ -42,7 +44,9 @@ export function createNestAuthClient(options: NestAuthClientOptions): NestAuthCl
     const extra =
       typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
-    const init: NestAuthFetchInit = { method, headers };
+    // Never follow a redirect: the body may hold a typed code, and a 307 or 308 would re-send it
+    // to whatever URL the redirect names.
+    const init: NestAuthFetchInit = { method, headers, redirect: 'manual' };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -58,6 +62,13 @@ export function createNestAuthClient(options: NestAuthClientOptions): NestAuthCl
         error: 'network_error',
         message: 'The server could not be reached.',
         cause,
+      });
+    }
+    if (isRedirect(response)) {
+      throw new NestAuthError({
+        status: response.status,
+        error: 'unexpected_redirect',
+        message: `${method} ${route} answered with a redirect, which the client does not follow: check \`baseUrl\` and \`path\` (for example http:// against an https:// server).`,
       });
     }
     const text = await response.text().catch(() => '');
@@ -93,6 +104,18 @@ interface WireRecoveryCodeStatus {
   remaining: number;
   generatedAt: string | null;
   lastUsedAt: string | null;
+}
+
+/**
+ * A 3xx, a browser's opaque redirect (`redirect: 'manual'` gives status 0 and no headers), or a
+ * response a `fetch` that ignores `redirect` reached by following one.
+ */
+function isRedirect(response: NestAuthFetchResponse): boolean {
+  return (
+    (response.status >= 300 && response.status < 400) ||
+    response.type === 'opaqueredirect' ||
+    response.redirected === true
+  );
 }
 
 function joinUrl(baseUrl: string, path: string): string {

@@ -1,14 +1,21 @@
 /**
  * Machine codes of a `NestAuthError`. The server's own (`invalid_recovery_code`,
- * `too_many_attempts`, `store_unavailable`), the generic HTTP ones for bodies without a code
- * (`bad_request`, `unauthorized`, `http_error`), and the client's (`network_error` when no response
- * came, `invalid_response` when a success was not the expected JSON).
+ * `too_many_attempts`, `too_many_generations`, `store_unavailable`, `overloaded`,
+ * `cross_origin_request`, `unsupported_media_type`), the generic HTTP ones for bodies without a
+ * code (`bad_request`, `unauthorized`, `http_error`), and the client's (`network_error` when no
+ * response came, `invalid_response` when a success was not the expected JSON,
+ * `unexpected_redirect` when the server answered with a redirect, which the client never follows).
  * @publicApi
  */
 export type NestAuthErrorCode =
   | 'invalid_recovery_code'
   | 'too_many_attempts'
+  | 'too_many_generations'
   | 'store_unavailable'
+  | 'overloaded'
+  | 'cross_origin_request'
+  | 'unsupported_media_type'
+  | 'unexpected_redirect'
   | 'bad_request'
   | 'unauthorized'
   | 'http_error'
@@ -52,7 +59,10 @@ export class NestAuthError extends Error {
   readonly error: NestAuthErrorCode | (string & {});
   /** Every message of the response; a 400 lists each validation failure. */
   readonly messages: readonly string[];
-  /** Seconds to wait before trying again (429), from `Retry-After` or the body; `null` otherwise. */
+  /**
+   * Seconds to wait before trying again (429, 503), from `Retry-After` or the body; `null`
+   * otherwise.
+   */
   readonly retryAfter: number | null;
 
   constructor(init: NestAuthErrorInit) {

@@ -6,6 +6,7 @@ import {
   parseRecoveryCode,
   type RecoveryCodeFormat,
 } from './recovery-code.format.js';
+import { MfaConfigurationError } from '../mfa-configuration.error.js';
 
 const FORMATS: RecoveryCodeFormat[] = ['hex', 'base32', 'digits'];
 
@@ -87,7 +88,17 @@ describe('recovery code formats', () => {
     expect(deriveLookupKey('alice', 'a1b2c3d4')).toBe(key);
   });
 
-  it('refuses an unknown format with a message that names the fix', () => {
-    expect(() => generateRecoveryCodeValue('emoji' as RecoveryCodeFormat)).toThrow(/codeFormat/);
+  it('refuses an unknown format with a configuration error that names the fix', () => {
+    const unknown = 'emoji' as RecoveryCodeFormat;
+    for (const call of [
+      () => generateRecoveryCodeValue(unknown),
+      () => describeRecoveryCodeFormat(unknown),
+      () => parseRecoveryCode('a1b2c3d4-e5f6-7890-abcd', unknown),
+    ]) {
+      expect(call).toThrow(MfaConfigurationError);
+      expect(call).toThrow(
+        /set `codeFormat` in MfaModule.forRoot\(\) to 'hex', 'base32' or 'digits'/,
+      );
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
+import { MfaConfigurationError } from '../mfa-configuration.error.js';
 
 /**
  * The code presets. Each has at least 40 bits; see `describeRecoveryCodeFormat()`.
@@ -135,7 +136,7 @@ export function deriveLookupKey(userId: string, lookup: string, key?: Buffer): s
 function specOf(format: RecoveryCodeFormat): FormatSpec {
   const spec = (FORMATS as Record<string, FormatSpec | undefined>)[format];
   if (!spec) {
-    throw new Error(
+    throw new MfaConfigurationError(
       `Unknown codeFormat "${String(format)}": set \`codeFormat\` in MfaModule.forRoot() to 'hex', 'base32' or 'digits'.`,
     );
   }

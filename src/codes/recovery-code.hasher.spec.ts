@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { availableParallelism } from 'node:os';
 import { MfaConfigurationError } from '../mfa.exceptions.js';
+import { builtInArgon2 } from './node-crypto-argon2.backend.js';
 import type { MfaModuleOptions } from '../mfa-module-options.interface.js';
 import { defaultHashConcurrency, resolveMfaOptions } from '../mfa.options.js';
 import { RecoveryCodeHasher } from './recovery-code.hasher.js';
@@ -19,6 +20,11 @@ describe('RecoveryCodeHasher', () => {
     expect(digest).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=1\$/);
     await expect(hasher.verify(digest, 'a1b2c3d4e5f67890abcd')).resolves.toBe(true);
     await expect(hasher.verify(digest, 'a1b2c3d4e5f67890abce')).resolves.toBe(false);
+  });
+
+  it('hashes with Node’s crypto.argon2 where this Node has it, else with the argon2 package', async () => {
+    const hasher = hasherFor({ hashing: FAST });
+    await expect(hasher.backendName()).resolves.toBe(builtInArgon2() ? 'node:crypto' : 'argon2');
   });
 
   it('treats a malformed stored digest as a mismatch', async () => {

@@ -30,7 +30,6 @@ export interface PostgresRecoveryCodeStorePoolOptions extends PostgresRecoveryCo
  */
 export interface PostgresRecoveryCodeStoreConnectionOptions extends PostgresRecoveryCodeStoreTableOptions {
   /** Not with `connectionString` or `poolConfig`. */
-  /** Not with `connectionString` or `poolConfig`. */
   pool?: never;
   /** A `postgres://` URL. Default: `poolConfig`, then the `PG*` environment variables. */
   connectionString?: string;

